@@ -1,0 +1,69 @@
+"""The one place where settings read the environment.
+
+Every variable the intranet understands is declared in ``VARIABLES`` with its
+type, default and meaning; ``config/env.example`` documents the same list and a
+test keeps the two in step. Values are parsed by django-environ, so
+``DATABASE_URL`` and friends follow its well-known URL syntax.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+# name -> (type, default, description). A default of REQUIRED means that
+# production refuses to start without the variable.
+REQUIRED = object()
+
+VARIABLES = {
+    "SECRET_KEY": (str, REQUIRED, "Clé secrète Django (production : obligatoire)."),
+    "DEBUG": (bool, False, "Mode débogage ; jamais en production."),
+    "ALLOWED_HOSTS": (list, REQUIRED, "Noms d'hôte servis, séparés par des virgules."),
+    "CSRF_TRUSTED_ORIGINS": (list, [], "Origines https de confiance pour CSRF."),
+    "SITE_URL": (str, "http://127.0.0.1:8000", "Adresse publique, pour les liens des courriels."),
+    "DATABASE_URL": (str, f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}", "Base de données."),
+    "REDIS_URL": (str, "", "Redis pour le cache (vide : cache en mémoire locale)."),
+    "CELERY_BROKER_URL": (str, "", "Courtier Celery (vide : transport fichiers sous var/)."),
+    "CELERY_TASK_ALWAYS_EAGER": (bool, False, "Exécuter les tâches dans le processus (tests)."),
+    "MEDIA_ROOT": (str, str(BASE_DIR / "var" / "media"), "Dossier des fichiers déposés."),
+    "STATIC_ROOT": (str, str(BASE_DIR / "var" / "static"), "Dossier des fichiers statiques collectés."),
+    "EMAIL_BACKEND": (str, "django.core.mail.backends.smtp.EmailBackend", "Moteur d'envoi."),
+    "EMAIL_HOST": (str, "localhost", "Serveur SMTP."),
+    "EMAIL_PORT": (int, 25, "Port SMTP."),
+    "EMAIL_HOST_USER": (str, "", "Identifiant SMTP."),
+    "EMAIL_HOST_PASSWORD": (str, "", "Mot de passe SMTP."),
+    "EMAIL_USE_TLS": (bool, False, "STARTTLS vers le serveur SMTP."),
+    "EMAIL_FILE_PATH": (str, str(BASE_DIR / "var" / "mail"), "Dossier des courriels (dev)."),
+    "DEFAULT_FROM_EMAIL": (str, "AILB Intranet <intranet@ailb.example.org>", "Expéditeur."),
+    "DIGEST_REPLY_TO": (str, "", "Adresse de réponse des lettres d'information."),
+    "DOCUMENT_MAX_UPLOAD_SIZE": (int, 100 * 1024 * 1024, "Taille maximale d'un dépôt (octets)."),
+    "DOCUMENT_TRASH_RETENTION_DAYS": (int, 30, "Jours en corbeille avant purge."),
+    "LOG_LEVEL": (str, "INFO", "Niveau de journalisation."),
+}
+
+env = environ.Env()
+
+
+def get(name, default=None):
+    """Read ``name`` with its declared type; ``default`` overrides the declared one."""
+    kind, declared_default, _ = VARIABLES[name]
+    fallback = declared_default if default is None else default
+    if fallback is REQUIRED:
+        return env(name) if name in env.ENVIRON else None
+    parser = {str: env.str, bool: env.bool, int: env.int, list: env.list}[kind]
+    return parser(name, default=fallback)
+
+
+def require(name):
+    """Read a variable production cannot run without, failing loudly if absent."""
+    value = get(name)
+    if value in (None, "", []):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"La variable d'environnement {name} est obligatoire en production.")
+    return value
+
+
+def database(url=None):
+    return environ.Env.db_url_config(url or get("DATABASE_URL"))

@@ -1,0 +1,123 @@
+"""The intranet's Wagtail document model, its versions and its trash."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from wagtail.documents.models import AbstractDocument
+from wagtail.documents.models import DocumentQuerySet as WagtailDocumentQuerySet
+from wagtail.search import index
+
+
+class FileKind(models.TextChoices):
+    PDF = "pdf", "PDF"
+    TEXT = "texte", "Texte"
+    SPREADSHEET = "tableur", "Tableur"
+    PRESENTATION = "presentation", "Présentation"
+    IMAGE = "image", "Image"
+    OTHER = "autre", "Autre"
+
+
+class ExtractionStatus(models.TextChoices):
+    PENDING = "en_attente", "En attente"
+    DONE = "extrait", "Extrait"
+    FAILED = "echec", "Échec"
+    UNSUPPORTED = "non_pris_en_charge", "Non pris en charge"
+
+
+class DocumentQuerySet(WagtailDocumentQuerySet):
+    def active(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def trashed(self):
+        return self.filter(deleted_at__isnull=False)
+
+
+class IntranetDocument(AbstractDocument):
+    """Wagtail's document plus what an intranet library needs. The file fields of
+    ``AbstractDocument`` always hold the current version; earlier files live in
+    ``DocumentVersion`` and are never overwritten."""
+
+    description = models.TextField("Description", blank=True)
+    detected_type = models.CharField("Type détecté", max_length=120, blank=True)
+    kind = models.CharField("Type", max_length=20, choices=FileKind.choices, default=FileKind.OTHER)
+    page_count = models.PositiveIntegerField("Nombre de pages", null=True, blank=True)
+    extracted_text = models.TextField("Texte extrait", blank=True)
+    extraction_status = models.CharField(
+        "Extraction", max_length=20, choices=ExtractionStatus.choices, default=ExtractionStatus.PENDING
+    )
+    extraction_error = models.CharField("Raison de l'échec", max_length=500, blank=True)
+    extracted_at = models.DateTimeField(null=True, blank=True)
+    preview = models.ImageField("Aperçu", upload_to="previews", blank=True)
+    shared_with_partners = models.BooleanField(
+        "Partagé avec les partenaires",
+        default=False,
+        help_text="Les partenaires abonnés le recevront dans leur lettre d'information.",
+    )
+    updated_at = models.DateTimeField("Modifié le", auto_now=True)
+    deleted_at = models.DateTimeField("Mis à la corbeille le", null=True, blank=True, db_index=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = DocumentQuerySet.as_manager()
+
+    admin_form_fields = (
+        "title", "file", "collection", "description", "tags", "shared_with_partners",
+    )  # fmt: skip
+
+    search_fields = AbstractDocument.search_fields + [
+        index.SearchField("description"),
+        index.SearchField("extracted_text"),
+        index.FilterField("kind"),
+        index.FilterField("deleted_at"),
+        index.FilterField("uploaded_by_user"),
+        index.FilterField("created_at"),
+    ]
+
+    class Meta(AbstractDocument.Meta):
+        verbose_name = "Document"
+        verbose_name_plural = "Documents"
+        permissions = [("choose_document", "Can choose document")]
+
+    @property
+    def is_trashed(self):
+        return self.deleted_at is not None
+
+    def move_to_trash(self, user):
+        self.deleted_at = timezone.now()
+        self.deleted_by = user
+        self.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+
+    def restore_from_trash(self):
+        self.deleted_at = None
+        self.deleted_by = None
+        self.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+
+
+def version_upload_to(instance, filename):
+    return f"documents/versions/{instance.document_id}/{filename}"
+
+
+class DocumentVersion(models.Model):
+    """One file ever uploaded for a document, numbered from 1."""
+
+    document = models.ForeignKey(IntranetDocument, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField("Version")
+    file = models.FileField("Fichier", upload_to=version_upload_to)
+    filename = models.CharField("Nom du fichier", max_length=255)
+    file_size = models.PositiveBigIntegerField("Taille", null=True)
+    file_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    detected_type = models.CharField(max_length=120, blank=True)
+    comment = models.CharField("Commentaire", max_length=500, blank=True)
+    created_at = models.DateTimeField("Déposée le", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["document", "number"], name="unique_document_version")]
+        verbose_name = "Version"
+
+    def __str__(self):
+        return f"{self.document} — v{self.number}"

@@ -1,0 +1,128 @@
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tests import services
+
+_not_run = []
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--require-services",
+        action="store_true",
+        default=os.environ.get("AILB_REQUIRE_SERVICES") == "1",
+        help="Échouer (au lieu d'ignorer) quand un test a besoin d'un service absent (CI).",
+    )
+
+
+def pytest_runtest_setup(item):
+    for marker in services.SERVICE_MARKERS:
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = services.missing(marker)
+        if reason is None:
+            continue
+        if item.config.getoption("--require-services"):
+            pytest.fail(f"{reason} — requis avec --require-services", pytrace=False)
+        _not_run.append((item.nodeid, reason))
+        pytest.skip(reason)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _not_run:
+        return
+    terminalreporter.section("Tests non exécutés faute de service")
+    for nodeid, reason in _not_run:
+        terminalreporter.write_line(f"{nodeid}: {reason}")
+    terminalreporter.write_line(
+        "Pour tout exécuter : DATABASE_URL=postgres://… REDIS_URL=redis://… et le paquet chromium (voir .ci/run)."
+    )
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture
+def site_tree(db):
+    from home.structure import ensure_site_structure
+
+    return ensure_site_structure()
+
+
+@pytest.fixture
+def make_user(db):
+    counter = {"n": 0}
+
+    def make(username=None, *, superuser=False, **extra):
+        counter["n"] += 1
+        username = username or f"user{counter['n']}"
+        User = get_user_model()
+        user = User.objects.create_user(
+            username=username, password="motdepasse-test", email=f"{username}@example.org",
+            first_name=extra.pop("first_name", username.title()), last_name=extra.pop("last_name", "Test"),
+            is_superuser=superuser, is_staff=superuser, **extra,
+        )  # fmt: skip
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_group(site_tree):
+    from workgroups.models import WorkingGroupPage
+
+    def make(slug="eau", title=None, visibility="ouvert", theme="Thème de test"):
+        page = WorkingGroupPage(slug=slug, title=title or slug.title(), theme=theme, visibility=visibility)
+        site_tree["groups"].add_child(instance=page)
+        page.save_revision().publish()
+        page.refresh_from_db()
+        return page
+
+    return make
+
+
+@pytest.fixture
+def roles(make_user, make_group):
+    """Two groups (one open, one private) and a user for each role.
+
+    ``roles.users`` maps role name → user (None for anonymous): "anonyme",
+    "autre_groupe" (member of a third group only), "membre", "animateur",
+    "admin". The member and animateur belong to both ``open`` and ``private``.
+    """
+    from workgroups.membership import Role, set_role
+
+    class Roles:
+        pass
+
+    r = Roles()
+    r.open = make_group("eau", "Eau", "ouvert")
+    r.private = make_group("hydrogene", "Mobilités décarbonées – hydrogène", "prive")
+    r.other = make_group("tourisme", "Tourisme", "ouvert")
+    member, animateur, outsider = make_user("membre"), make_user("animateur"), make_user("autre")
+    for group in (r.open, r.private):
+        set_role(group, member, Role.MEMBER)
+        set_role(group, animateur, Role.ANIMATEUR)
+    set_role(r.other, outsider, Role.MEMBER)
+    r.users = {
+        "anonyme": None,
+        "autre_groupe": get_user_model().objects.get(pk=outsider.pk),
+        "membre": get_user_model().objects.get(pk=member.pk),
+        "animateur": get_user_model().objects.get(pk=animateur.pk),
+        "admin": make_user("admin", superuser=True),
+    }
+    return r
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client logged in as ``user`` (or anonymous for None)."""
+
+    def login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login
