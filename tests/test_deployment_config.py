@@ -341,7 +341,7 @@ def test_production_settings_from_the_web_container_environment(tmp_path):
         "DEBUG": False,
         "ENGINE": "django.db.backends.postgresql",
         "HOST": "db",
-        "CACHE": "django.core.cache.backends.redis.RedisCache",
+        "CACHE": "ops.cache.FailSoftRedisCache",
         "BROKER": "redis://redis:6379/1",
         "EMAIL_PORT": 1025,
         "EAGER": False,

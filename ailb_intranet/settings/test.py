@@ -15,3 +15,6 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="ailb-test-media-")
 CELERY_TASK_ALWAYS_EAGER = env.get("CELERY_TASK_ALWAYS_EAGER", default=True)
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WAGTAILADMIN_BASE_URL = SITE_URL = "http://testserver"
+# django-axes needs the request in authenticate(), which Client.login() does not
+# pass; the throttling tests switch it back on with override_settings.
+AXES_ENABLED = False
