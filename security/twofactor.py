@@ -6,7 +6,8 @@ import base64
 
 import qrcode
 import qrcode.image.svg
-from django_otp import devices_for_user, login as otp_login
+from django_otp import devices_for_user
+from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 SESSION_FLAG = "ailb_2fa_required"
