@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -35,7 +36,9 @@ def verify(request):
 @never_cache
 def manage(request):
     """Turn two-factor authentication on (scan, confirm with a code) or off."""
-    user = request.user
+    # django-otp wraps request.user in a lazy object, which Wagtail's audit log
+    # cannot map to a model: log against the real instance.
+    user = get_user_model().objects.get(pk=request.user.pk)
     if not twofactor.is_eligible(user):
         raise PermissionDenied
     confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
