@@ -79,7 +79,12 @@ def _restore_env(database_url, media_root):
 
 def _run_restore(src, env):
     return subprocess.run(
-        [sys.executable, "manage.py", "restore", str(src)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "manage.py", "restore", str(src)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
