@@ -263,6 +263,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each app adds its periodic entries here; every entry expires before its
 # next run so a backlog never piles up.
 CELERY_BEAT_SCHEDULE = {}
+# Tasks parked while Redis was down (ailb_intranet.tasks.enqueue) go out again.
+CELERY_BEAT_SCHEDULE["resend-pending-tasks"] = {
+    "task": "ops.resend_pending_tasks",
+    "schedule": 300,
+    "options": {"expires": 240},
+}
 
 LOGGING = {
     "version": 1,
