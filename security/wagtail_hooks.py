@@ -28,3 +28,15 @@ def register_audited_models(actions):
 
     for model in (Group, get_user_model()):
         actions.register_model(model, ModelLogEntry)
+
+
+@hooks.register("before_serve_document", order=-10)
+def deny_logged_in_outsiders_documents(document, request):
+    """Wagtail answers a failed collection restriction with a login redirect, which a
+    logged-in member of another group loops on: tell them "accès refusé" instead."""
+    from django.core.exceptions import PermissionDenied
+
+    from workgroups.access import can_view_document
+
+    if request.user.is_authenticated and not can_view_document(request.user, document):
+        raise PermissionDenied
