@@ -52,7 +52,10 @@ def shot(page, name):
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def login(page, base, username, password="motdepasse-test"):
+PASSWORD = "motdepasse-test"  # the make_user fixture's
+
+
+def login(page, base, username, password=PASSWORD):
     page.goto(f"{base}/connexion/")
     page.get_by_label("Identifiant").fill(username)
     page.get_by_label("Mot de passe").fill(password)
@@ -65,9 +68,8 @@ def axe_violations(page):
     if not AXE.exists():
         pytest.fail("node_modules/axe-core absent : lancez « npm ci » à la racine du dépôt")
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-    )
+    rules = "{runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}"
+    result = page.evaluate(f"async () => await axe.run(document, {rules})")
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]

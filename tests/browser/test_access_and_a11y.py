@@ -100,7 +100,7 @@ def test_keyboard_only_login_skip_link_and_visible_focus(live_server, new_page, 
 def test_content_security_policy_holds_in_a_real_browser(live_server, new_page, roles, content):
     page = new_page()
     violations = []
-    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
     login(page, live_server.url, "membre")
     for path in ("/", "/groupes/eau/", "/recherche/?q=eau", "/agenda/"):
         page.goto(live_server.url + path)
