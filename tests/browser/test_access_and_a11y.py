@@ -114,3 +114,15 @@ def test_content_security_policy_holds_in_a_real_browser(live_server, new_page, 
         })"""
     )
     assert blocked.startswith("script-src")
+
+
+def test_two_factor_pages_have_no_axe_violations(live_server, new_page, roles):
+    page = new_page(bypass_csp=True)
+    login(page, live_server.url, "animateur")
+    page.goto(live_server.url + "/mon-compte/double-authentification/")
+    assert page.get_by_role("img", name="QR code de configuration de la double authentification").is_visible()
+    page.get_by_label("Code à 6 chiffres").fill("000000")
+    page.get_by_role("button", name="Activer la double authentification").click()
+    assert page.get_by_text("Code incorrect").is_visible()
+    assert axe_violations(page) == []
+    shot(page, "double-authentification")
