@@ -49,9 +49,9 @@ def get(name, default=None):
     """Read ``name`` with its declared type; ``default`` overrides the declared one."""
     kind, declared_default, _ = VARIABLES[name]
     fallback = declared_default if default is None else default
-    if fallback is REQUIRED:
-        return env(name) if name in env.ENVIRON else None
     parser = {str: env.str, bool: env.bool, int: env.int, list: env.list}[kind]
+    if fallback is REQUIRED:
+        return parser(name) if name in env.ENVIRON else None
     return parser(name, default=fallback)
 
 
