@@ -19,6 +19,11 @@ VIEW_SUFFIX = re.compile(r"/(@@(download|images|display-file)(/.*)?|view|image_[
 
 
 def sanitise(html, features):
+    if html and ("<script" in html or "<style" in html):
+        soup = BeautifulSoup(html, "html.parser")
+        for node in soup.find_all(["script", "style"]):
+            node.decompose()  # code, not content
+        html = str(soup)
     converter = ContentstateConverter(features=features)
     return converter.to_database_format(converter.from_database_format(html or ""))
 
@@ -147,6 +152,8 @@ def item_html(item):
 def html_to_stream(html):
     """Top-level headings → ``heading`` blocks, everything else → ``paragraph``."""
     soup = BeautifulSoup(html or "", "html.parser")
+    for node in soup.find_all(["script", "style"]):
+        node.decompose()  # code, not content
     stream, pending = [], []
 
     def flush():

@@ -98,7 +98,9 @@ def _redirect_to(target, old_path, report):
     if existing is None:
         Redirect.objects.create(old_path=old, site=None, **defaults)
         report.add("Redirection", "created", old_path)
-    elif all(getattr(existing, k) == v for k, v in defaults.items()):
+    elif (existing.redirect_page_id, existing.redirect_link, existing.is_permanent) == (
+        defaults["redirect_page"].pk if defaults["redirect_page"] else None, defaults["redirect_link"], True
+    ):
         report.add("Redirection", "unchanged", old_path)
     else:
         for k, v in defaults.items():

@@ -56,6 +56,8 @@ class Command(BaseCommand):
         written = []
         with transaction.atomic():
             importer = Importer(export, mapping, default, report)
+            # Users first, so that creators become owners and uploaders.
+            group_members = import_members(export, report)
             progress = tqdm(total=total, unit="élément", file=sys.stderr, disable=None, desc="Import Plone")
             try:
                 for item in export.iter_items():
@@ -67,7 +69,6 @@ class Command(BaseCommand):
             finally:
                 progress.close()
             importer.fix_pending_links()
-            group_members = import_members(export, report)
             import_local_roles(export, importer, group_members, report)
             import_redirects(export, report)
             note_relations(export, report)
