@@ -99,7 +99,9 @@ def _redirect_to(target, old_path, report):
         Redirect.objects.create(old_path=old, site=None, **defaults)
         report.add("Redirection", "created", old_path)
     elif (existing.redirect_page_id, existing.redirect_link, existing.is_permanent) == (
-        defaults["redirect_page"].pk if defaults["redirect_page"] else None, defaults["redirect_link"], True
+        defaults["redirect_page"].pk if defaults["redirect_page"] else None,
+        defaults["redirect_link"],
+        True,
     ):
         report.add("Redirection", "unchanged", old_path)
     else:

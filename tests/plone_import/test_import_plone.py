@@ -11,7 +11,7 @@ from plone_import.models import PloneObject
 from workgroups.membership import Role, role_of
 from workgroups.models import MeetingPage, NewsPage, WorkingGroupPage
 
-from .conftest import PDF, PDF_V1, PNG, TXT, UID, build_items, read_field, sha, write_collective, write_plone
+from .conftest import PDF, PDF_V1, PNG, TXT, UID, build_items, read_field, sha, write_collective
 
 pytestmark = pytest.mark.django_db
 
