@@ -33,7 +33,7 @@ def materialize(ref):
 
     Base64 is decoded slice by slice, so only the item's own text is in memory,
     never a second decoded copy."""
-    out = tempfile.TemporaryFile(prefix="plone-blob-")
+    out = tempfile.TemporaryFile(prefix="plone-blob-")  # noqa: SIM115 - returned to the caller, who closes it
     try:
         if ref.inline is not None:
             _decode_into(ref.inline, out)
