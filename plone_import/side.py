@@ -9,6 +9,7 @@ from documents.models import IntranetDocument
 from workgroups.membership import Role, role_of, set_role
 from workgroups.models import WorkingGroupPage
 
+from .hashers import from_plone
 from .models import PloneObject
 from .reader import SITE_ROOT_UIDS
 
@@ -18,11 +19,13 @@ RANK = {None: 0, Role.MEMBER: 1, Role.ANIMATEUR: 2}
 
 
 def import_members(export, report):
-    """Plone members → users (never their passwords: they set one through
-    "mot de passe oublié"). Returns {plone group id: {usernames}}."""
+    """Plone members → users. A Plone ``{SSHA}`` hash is kept (``plone_ssha$…``,
+    see hashers.py) so the member logs in with the same password; without one
+    the password is unusable ("mot de passe oublié"). Returns {plone group id: {usernames}}."""
     groups, members = export.members()
     User = get_user_model()
     group_members = {g.get("groupid"): set(g.get("principals") or g.get("members") or []) for g in groups}
+    without_hash = 0
     for member in members:
         username = (member.get("username") or "").strip()
         if not username:
@@ -32,16 +35,38 @@ def import_members(export, report):
             group_members.setdefault(gid, set()).add(username)
         fullname = (member.get("fullname") or "").strip()
         first, _, last = fullname.partition(" ")
+        try:
+            plone_hash = from_plone(member.get("password"))
+        except ValueError as exc:
+            plone_hash = None
+            report.add("Mot de passe", "skipped", username, f"{exc} : mot de passe à redéfinir")
+        if plone_hash is None:
+            without_hash += 1
         with transaction.atomic():
             user = User.objects.filter(username=username).first()
             if user is not None:
-                report.add("Utilisateur", "unchanged", username)
+                # Only a password nobody has used yet is replaced: never one the
+                # member set or that was already upgraded at a login.
+                if plone_hash and user.password != plone_hash and not user.has_usable_password():
+                    user.password = plone_hash
+                    user.save(update_fields=["password"])
+                    report.add("Utilisateur", "updated", username)
+                else:
+                    report.add("Utilisateur", "unchanged", username)
                 continue
             user = User(username=username, email=member.get("email") or "", first_name=first[:150],
                         last_name=last[:150])  # fmt: skip
-            user.set_unusable_password()
+            if plone_hash:
+                user.password = plone_hash
+            else:
+                user.set_unusable_password()
             user.save()
             report.add("Utilisateur", "created", username)
+    if without_hash:
+        report.notes.append(
+            f"{without_hash} membre(s) sans empreinte de mot de passe {{SSHA}} reconnue : "
+            "ils choisiront un mot de passe via « mot de passe oublié »."
+        )
     return group_members
 
 

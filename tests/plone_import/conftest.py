@@ -113,11 +113,22 @@ def build_items(fmt, export_dir, blob_dir):
     return items
 
 
+PLONE_PASSWORD = "Loire-Vilaine-2021"
+
+
+def plone_ssha(password, salt=b"s3l!x9Z"):
+    """What Zope's AuthEncoding stores: {SSHA} + base64(sha1(password + salt) + salt)."""
+    import hashlib
+
+    digest = hashlib.sha1(password.encode() + salt).digest()  # noqa: S324 - Plone's format
+    return "{SSHA}" + base64.b64encode(digest + salt).decode()
+
+
 MEMBERS = {
     "groups": [{"groupid": "eau-lecteurs", "title": "Lecteurs eau", "roles": [], "groups": [], "principals": ["paul"]}],
     "members": [
-        {"username": "marie", "fullname": "Marie Martin", "email": "marie@ailb.fr", "password": "{SSHA}xxx",
-         "roles": ["Member"], "groups": []},
+        {"username": "marie", "fullname": "Marie Martin", "email": "marie@ailb.fr",
+         "password": plone_ssha(PLONE_PASSWORD), "roles": ["Member"], "groups": []},
         {"username": "paul", "fullname": "Paul Durand", "email": "paul@ailb.fr", "password": "{SSHA}yyy",
          "roles": ["Member"], "groups": ["eau-lecteurs"]},
     ],
@@ -199,4 +210,7 @@ def read_field(field):
         field.close()
 
 
-__all__ = ["PDF", "PDF_V1", "TXT", "PNG", "UID", "build_items", "write_collective", "write_plone", "sha", "Path"]
+__all__ = [
+    "PLONE_PASSWORD", "plone_ssha",
+    "PDF", "PDF_V1", "TXT", "PNG", "UID", "build_items", "write_collective", "write_plone", "sha", "Path",
+]  # fmt: skip
