@@ -67,6 +67,10 @@ class Importer:
         self.seen_paths = set()
         self._users = {}
         self._written = []
+        # {folder uid: id of its default page}; the site root's stays a page of its own.
+        self.default_pages = {
+            uid: page for uid, page in (export.default_pages() or {}).items() if page and uid not in SITE_ROOT_UIDS
+        }
 
     # ------------------------------------------------------------ helpers
 
@@ -163,6 +167,8 @@ class Importer:
             return
         self.seen_paths.add(path)
         handler = self.HANDLERS.get(kind)
+        if kind == "Document" and self.is_default_page(item):
+            handler = "import_default_page"
         if handler is None:
             self.report.add(kind, "skipped", path, "type de contenu sans équivalent dans l'intranet")
             return
@@ -259,6 +265,41 @@ class Importer:
         page.summary = item.get("description") or ""
         page.body = richtext.html_to_stream(html)
         page = self._save_page(page, parent, published, existing, item)
+        if unresolved:
+            self.pending_links.add(page.pk)
+        return page
+
+    def is_default_page(self, item):
+        parent_uid = (item.get("parent") or {}).get("UID")
+        return bool(parent_uid) and self.default_pages.get(parent_uid) == item.get("id")
+
+    def import_default_page(self, item, path, parent, group, published, existing):
+        """A folder's default page is what Plone shows for the folder: its text
+        becomes the body of the folder's page (the group's presentation for a
+        mapped folder) instead of a page of its own. Its UID, links and old
+        address then lead to the folder's page."""
+        if isinstance(parent, WorkingGroupPage):
+            page = WorkingGroupPage.objects.get(pk=parent.pk)
+            if existing is None and page.intro.raw_data:
+                # Never overwrite a presentation written in the intranet.
+                self.report.notes.append(
+                    f"{path} : page par défaut du groupe importée comme page, la présentation du groupe "
+                    "étant déjà rédigée."
+                )
+                return self.import_document(item, path, parent, group, published, existing)
+            field = "intro"
+        elif isinstance(parent, ContentPage):
+            page = ContentPage.objects.get(pk=parent.pk)
+            field = "body"
+            if not page.summary:
+                page.summary = item.get("description") or ""
+        else:
+            return self.import_document(item, path, parent, group, published, existing)
+        html, unresolved = self._links(richtext.item_html(item))
+        setattr(page, field, richtext.html_to_stream(html))
+        revision = page.save_revision(user=self.creator(item), changed=True)
+        if page.live:  # the folder's state decides, not its default page's
+            revision.publish(user=self.creator(item), skip_permission_checks=True)
         if unresolved:
             self.pending_links.add(page.pk)
         return page
@@ -429,8 +470,9 @@ class Importer:
         """Links to items that came later in the export, resolved now that all exist."""
         for page in Page.objects.filter(pk__in=self.pending_links).specific():
             changed = False
-            if isinstance(page, ContentPage):
-                raw = [dict(block) for block in page.body.raw_data]
+            stream = {ContentPage: "body", WorkingGroupPage: "intro"}.get(type(page))
+            if stream:
+                raw = [dict(block) for block in getattr(page, stream).raw_data]
                 for block in raw:
                     if block.get("type") == "paragraph":
                         html, _ = richtext.rewrite_links(block["value"], self.resolve)
@@ -438,7 +480,7 @@ class Importer:
                         changed |= html != block["value"]
                         block["value"] = html
                 if changed:
-                    page.body = raw
+                    setattr(page, stream, raw)
             else:
                 field = "body" if isinstance(page, NewsPage) else "description"
                 features = richtext.NEWS_FEATURES if isinstance(page, NewsPage) else richtext.PARAGRAPH_FEATURES

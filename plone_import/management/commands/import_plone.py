@@ -9,6 +9,7 @@ from plone_import.importer import Importer
 from plone_import.reader import ExportError, open_export
 from plone_import.report import Report
 from plone_import.side import import_local_roles, import_members, import_redirects, note_relations
+from plone_import.tree import apply_ordering
 from workgroups.models import WorkingGroupPage
 
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             total = export.count_and_validate()
             # Side files are read up front too, so a malformed one stops before any change.
             export.members(), export.local_roles(), export.redirects(), export.relations()
+            export.ordering(), export.default_pages()
         except ExportError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Export {export.format} : {total} élément(s) de contenu.")
@@ -69,6 +71,7 @@ class Command(BaseCommand):
             finally:
                 progress.close()
             importer.fix_pending_links()
+            apply_ordering(export, importer.mapping, report)
             import_local_roles(export, importer, group_members, report)
             import_redirects(export, report)
             note_relations(export, report)
