@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "workgroups",
     "documents",
     "search",
+    "directory",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
