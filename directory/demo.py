@@ -59,7 +59,8 @@ OTHER_ORGANISATIONS = [
     ("CAMPUS ESPRIT Industries", K.FORMATION, "",
      "Campus de formation supérieure en alternance à Redon, modèle du chantier Campus de proximité."),
     ("SAS MHOOVE", K.ENTREPRISE, "", "Production et distribution d'hydrogène vert pour les mobilités."),
-    ("EPTB Vilaine", K.AUTRE, "https://www.eptb-vilaine.fr", "Établissement public territorial du bassin de la Vilaine."),
+    ("EPTB Vilaine", K.AUTRE, "https://www.eptb-vilaine.fr",
+     "Établissement public territorial du bassin de la Vilaine."),
 ]  # fmt: skip
 
 # The Pays de Brocéliande GAL also covers two EPCI outside the AILB (report p. 23).
