@@ -73,6 +73,13 @@ class Organisation(index.Indexed, models.Model):
         return self.name
 
 
+class WithOrganisationManager(models.Manager):
+    """Labels (``__str__``) name the organisation: join it so admin choosers do not query per row."""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("organisation")
+
+
 class Contact(index.Indexed, models.Model):
     """A person at a partner organisation. Shown only to logged-in users."""
 
@@ -84,6 +91,8 @@ class Contact(index.Indexed, models.Model):
     )
     email = models.EmailField("Courriel", blank=True)
     phone = models.CharField("Téléphone", max_length=40, blank=True)
+
+    objects = WithOrganisationManager()
 
     panels = [
         FieldRowPanel([FieldPanel("first_name"), FieldPanel("last_name")]),
@@ -128,6 +137,8 @@ class EpciMember(ClusterableModel):
     )
     short_name = models.CharField("Nom court", max_length=100)
     department = models.CharField("Département", max_length=3, choices=Department.choices)
+
+    objects = WithOrganisationManager()
 
     panels = [
         FieldPanel("organisation"),

@@ -112,3 +112,15 @@ def test_a_bad_choice_gets_a_french_message_and_the_page_still_shows(directory, 
     assert "Choisissez une intercommunalité dans la liste." in html
     assert "territory-result" not in html
     assert "Sylvie Cabassot" in html  # the rest of the directory is unaffected
+
+
+@pytest.mark.django_db
+def test_an_empty_directory_says_so_in_french(site_tree, client, make_user):
+    from directory.demo import ensure_directory_page
+
+    ensure_directory_page()
+    client.force_login(make_user())
+    html = client.get("/partenaires/").content.decode()
+    assert "Aucun partenaire financier renseigné." in html
+    assert "Aucun service de l&#x27;État renseigné." in html or "Aucun service de l'État renseigné." in html
+    assert "Aucun EPCI membre ou aucun taux de participation renseigné." in html
