@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "documents",
     "search",
     "plone_import",
+    "directory",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
