@@ -280,7 +280,7 @@ def _to_hits(chosen, groups, parsed, request):
     by_collection = {g.collection_id: g for g in groups}
     prefix_length = len(groups[0].path) if groups else 0
     page_ids = [obj.pk for _key, kind, obj in chosen if kind == "page"]
-    specific = {page.pk: page for page in Page.objects.filter(pk__in=page_ids).specific(defer=True)} if page_ids else {}
+    specific = {page.pk: page for page in Page.objects.filter(pk__in=page_ids).specific()} if page_ids else {}
     snippets = snippets_for([(kind, obj) for _key, kind, obj in chosen], parsed)
     hits = []
     for _key, kind, obj in chosen:
@@ -302,11 +302,17 @@ def _to_hits(chosen, groups, parsed, request):
                     kind="document", kind_label="Document", title=obj.title, url=obj.url,
                     group=by_collection.get(obj.collection_id), date=obj.created_at,
                     snippet=snippets.get(("document", obj.pk), ""),
-                    file_type=f"{obj.get_kind_display()} · {extension}" if extension else obj.get_kind_display(),
+                    file_type=_file_type(obj.get_kind_display(), extension),
                     file_size=obj.file_size, obj=obj,
                 )
             )  # fmt: skip
     return hits
+
+
+def _file_type(kind_label, extension):
+    if not extension or extension.lower() == kind_label.lower():
+        return kind_label
+    return f"{kind_label} ({extension})"
 
 
 def suggest_titles(user, text, limit=8):

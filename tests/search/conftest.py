@@ -9,9 +9,11 @@ def make_document(db):
     from documents.models import IntranetDocument
 
     def make(group, title, text="", *, kind="pdf", description="", tags=(), filename=None, **extra):
+        content = text.encode() or b"x"
         document = IntranetDocument.objects.create(
             title=title,
-            file=ContentFile(text.encode() or b"x", name=filename or f"{title[:30]}.pdf"),
+            file=ContentFile(content, name=filename or f"{title[:30]}.pdf"),
+            file_size=len(content),
             collection=group.collection,
             extracted_text=text,
             description=description,
