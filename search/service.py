@@ -174,59 +174,71 @@ def _matching(results):
     return results.get_queryset().order_by()
 
 
-def _count_by(queryset, expression):
-    rows = queryset.annotate(_facet=expression).values("_facet").annotate(n=Count("pk")).order_by("-n", "_facet")
-    return [(row["_facet"], row["n"]) for row in rows if row["_facet"] is not None]
+def _grouped(queryset, **expressions):
+    """Rows of (values..., n) grouped on several expressions at once: one pass over the matches."""
+    names = list(expressions)
+    rows = queryset.annotate(**{f"_{k}": v for k, v in expressions.items()})
+    rows = rows.values(*[f"_{k}" for k in names]).annotate(n=Count("pk")).order_by()
+    return [tuple(row[f"_{k}"] for k in names) + (row["n"],) for row in rows]
 
 
-def _facets(page_results, doc_results, groups, doc_ct, doc_total):
+def _facets(page_results, doc_results, groups, doc_ct):
+    """(facets, page total, document total): one grouped query per model, plus one for tags."""
     by_path = {g.path: g for g in groups}
     by_collection = {g.collection_id: g for g in groups}
-    group_counts = {}
-    type_counts = []
-    year_counts = {}
-    kind_counts, tag_counts = [], []
+    group_counts, type_counts, year_counts, kind_counts = {}, {}, {}, {}
+    tag_counts = []
+    page_total = doc_total = 0
+
+    def add(counter, key, n):
+        if key is not None:
+            counter[key] = counter.get(key, 0) + n
+
     if page_results is not None:
-        pages = _matching(page_results)
-        if groups:
-            prefix_length = len(groups[0].path)
-            for prefix, n in _count_by(pages, Substr("path", 1, prefix_length)):
-                if prefix in by_path:
-                    group_counts[by_path[prefix].slug] = group_counts.get(by_path[prefix].slug, 0) + n
         page_kinds = {ContentType.objects.get_for_model(model).pk: key for key, (_l, model) in KINDS.items() if model}
-        for ct_id, n in _count_by(pages, F("content_type_id")):
-            if ct_id in page_kinds:
-                type_counts.append((page_kinds[ct_id], n))
-        for year, n in _count_by(pages, ExtractYear("first_published_at")):
-            year_counts[year] = year_counts.get(year, 0) + n
-    if doc_results is not None and doc_total:
-        documents = _matching(doc_results)
-        for collection_id, n in _count_by(documents, F("collection_id")):
-            if collection_id in by_collection:
-                slug = by_collection[collection_id].slug
-                group_counts[slug] = group_counts.get(slug, 0) + n
-        type_counts.append(("document", doc_total))
-        kind_counts = _count_by(documents, F("kind"))
-        for year, n in _count_by(documents, ExtractYear("created_at")):
-            year_counts[year] = year_counts.get(year, 0) + n
-        tag_rows = (
-            TaggedItem.objects.filter(content_type_id=doc_ct.pk, object_id__in=Subquery(documents.values("pk")))
-            .values("tag__name")
-            .annotate(n=Count("id"))
-            .order_by("-n", "tag__name")[:FACET_SIZE]
+        prefix_length = len(groups[0].path) if groups else 1
+        rows = _grouped(
+            _matching(page_results),
+            prefix=Substr("path", 1, prefix_length),
+            ct=F("content_type_id"),
+            year=ExtractYear("first_published_at"),
         )
-        tag_counts = [(row["tag__name"], row["n"]) for row in tag_rows]
+        for prefix, ct, year, n in rows:
+            page_total += n
+            add(group_counts, by_path[prefix].slug if prefix in by_path else None, n)
+            add(type_counts, page_kinds.get(ct), n)
+            add(year_counts, year, n)
+    if doc_results is not None:
+        documents = _matching(doc_results)
+        rows = _grouped(documents, collection=F("collection_id"), kind=F("kind"), year=ExtractYear("created_at"))
+        for collection_id, kind, year, n in rows:
+            doc_total += n
+            add(group_counts, by_collection[collection_id].slug if collection_id in by_collection else None, n)
+            add(kind_counts, kind, n)
+            add(year_counts, year, n)
+        if doc_total:
+            type_counts["document"] = doc_total
+            tag_rows = (
+                TaggedItem.objects.filter(content_type_id=doc_ct.pk, object_id__in=Subquery(documents.values("pk")))
+                .values("tag__name")
+                .annotate(n=Count("id"))
+                .order_by("-n", "tag__name")[:FACET_SIZE]
+            )
+            tag_counts = [(row["tag__name"], row["n"]) for row in tag_rows]
     group_titles = {g.slug: g.title for g in groups}
     kind_labels = dict(FileKind.choices)
-    return {
-        "groupe": [
-            (slug, group_titles[slug], n) for slug, n in sorted(group_counts.items(), key=lambda item: -item[1])
-        ],
-        "type": [(key, KINDS[key][0], n) for key, n in sorted(type_counts, key=lambda item: -item[1])],
-        "fichier": [(kind, kind_labels.get(kind, kind), n) for kind, n in kind_counts],
+
+    def ranked(counter):
+        return sorted(counter.items(), key=lambda item: (-item[1], str(item[0])))
+
+    facets = {
+        "groupe": [(slug, group_titles[slug], n) for slug, n in ranked(group_counts)],
+        "type": [(key, KINDS[key][0], n) for key, n in ranked(type_counts)],
+        "fichier": [(kind, kind_labels.get(kind, kind), n) for kind, n in ranked(kind_counts)],
         "tag": [(name, name, n) for name, n in tag_counts],
         "annee": [(year, str(year), n) for year, n in sorted(year_counts.items(), reverse=True)],
     }
+    return facets, page_total, doc_total
 
 
 def run_search(user, parsed, filters, request=None):
@@ -256,11 +268,9 @@ def run_search(user, parsed, filters, request=None):
         rows, doc_results = _run(doc_qs, search_query, filters, limit, ascending)
         candidates += [(key, "document", obj) for key, obj in rows]
 
-    page_total = page_results.count() if page_results is not None else 0
-    doc_total = doc_results.count() if doc_results is not None else 0
+    outcome.facets, page_total, doc_total = _facets(page_results, doc_results, groups, doc_ct)
     outcome.total = page_total + doc_total
     outcome.num_pages = min(MAX_PAGE, -(-outcome.total // PER_PAGE))
-    outcome.facets = _facets(page_results, doc_results, groups, doc_ct, doc_total)
 
     candidates.sort(key=lambda item: (item[0], item[2].pk), reverse=True)
     chosen = candidates[(filters.page - 1) * PER_PAGE : filters.page * PER_PAGE]
