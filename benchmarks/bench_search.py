@@ -47,7 +47,16 @@ def generate_corpus(n, seed):
     out.parent.mkdir(parents=True, exist_ok=True)
     if not out.exists() or not Path(f"{out}.searchwords.json").exists():
         subprocess.run(
-            [sys.executable, str(ROOT / "benchmarks" / "gen_corpus.py"), "--n", str(n), "--seed", str(seed), "--out", str(out)],
+            [
+                sys.executable,
+                str(ROOT / "benchmarks" / "gen_corpus.py"),
+                "--n",
+                str(n),
+                "--seed",
+                str(seed),
+                "--out",
+                str(out),
+            ],
             check=True,
         )
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -56,7 +65,7 @@ def generate_corpus(n, seed):
 
 
 def setup_django():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ailb_intranet.settings.dev")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "ailb_intranet.settings.dev"  # same settings as the server
     import django
 
     django.setup()
@@ -195,7 +204,11 @@ def measure(port, cookie, words):
     suggest = run(lambda w: "/recherche/suggestions/?" + urllib.parse.urlencode({"q": w[:5]}))
     return {
         "search_page": {"median_ms": statistics.median(search), "p95_ms": percentile(search, 0.95), "samples": search},
-        "suggestions": {"median_ms": statistics.median(suggest), "p95_ms": percentile(suggest, 0.95), "samples": suggest},
+        "suggestions": {
+            "median_ms": statistics.median(suggest),
+            "p95_ms": percentile(suggest, 0.95),
+            "samples": suggest,
+        },
     }
 
 
@@ -226,7 +239,13 @@ def main(argv=None):
     finally:
         server.terminate()
         server.wait(timeout=10)
-    figures.update(n=args.n, seed=args.seed, vendor=connection.vendor, words=words, seed_docs_per_s=args.n / seconds if seconds else None)
+    figures.update(
+        n=args.n,
+        seed=args.seed,
+        vendor=connection.vendor,
+        words=words,
+        seed_docs_per_s=args.n / seconds if seconds else None,
+    )
     for name in ("search_page", "suggestions"):
         print(f"{name:12s} médiane {figures[name]['median_ms']:.1f} ms   p95 {figures[name]['p95_ms']:.1f} ms")
     print(f"RSS serveur {figures['server_rss_mib']:.0f} Mio")
