@@ -113,7 +113,9 @@ def snippets_for(items, parsed):
             if (ct, pk) in wanted:
                 result[wanted[(ct, pk)]] = _render(snippet or "")
     else:
-        rows = entries.annotate(text=Substr(F("body_text"), 1, SNIPPET_SOURCE_CHARS)).values_list(
+        # SQLite's index keeps the plain text in ``body``; PostgreSQL's in ``body_text``.
+        text_field = "body_text" if connection.vendor == "postgresql" else "body"
+        rows = entries.annotate(text=Substr(F(text_field), 1, SNIPPET_SOURCE_CHARS)).values_list(
             "content_type_id", "object_id", "text"
         )
         for ct, pk, text in rows:
