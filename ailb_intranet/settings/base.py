@@ -161,10 +161,13 @@ DIGEST_REPLY_TO = env.get("DIGEST_REPLY_TO")
 # Wagtail
 WAGTAIL_SITE_NAME = "Intranet AILB"
 WAGTAILADMIN_BASE_URL = SITE_URL
+# French stemming that ignores accents (configurations created by the search
+# app's migration on PostgreSQL); see docs/search.md for Elasticsearch/OpenSearch.
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "wagtail.search.backends.database",
-        "SEARCH_CONFIG": "french",
+        "BACKEND": "search.backends",
+        "SEARCH_CONFIG": "french_unaccent",
+        "AUTOCOMPLETE_CONFIG": "simple_unaccent",
     }
 }
 WAGTAILDOCS_DOCUMENT_MODEL = "documents.IntranetDocument"
