@@ -16,6 +16,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("workgroups.urls")),
     path("", include("search.urls")),
+    path("", include("directory.urls")),
 ]
 
 if settings.DEBUG:

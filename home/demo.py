@@ -110,6 +110,10 @@ def seed(log=print, today=None):
 
     for label, count in counts.items():
         log(f"  {count} {label} créé(e)s")
+
+    from directory.demo import seed_directory
+
+    seed_directory(log, groups=groups)
     return {"pages": pages, "groups": groups, "people": people, "counts": counts}
 
 

@@ -114,7 +114,8 @@ CALENDAR_2021 = [
 # Group meetings from the report: group slug, kind, date, hour, title, place, agenda
 GROUP_MEETINGS = [
     ("campus", "groupe", "2021-03-12", "10:00", "Visite du CAMPUS ESPRIT Industries", "Redon",
-     ["Présentation du modèle CAMPUS ESPRIT Industries", "Échanges avec la Région Pays de la Loire, la CRCI et la CCI"]),
+     ["Présentation du modèle CAMPUS ESPRIT Industries",
+      "Échanges avec la Région Pays de la Loire, la CRCI et la CCI"]),
     ("campus", "groupe", "2021-04-15", "14:00", "Rencontre des acteurs de la formation", "Ploërmel",
      ["Besoins en compétences des entreprises", "Offre des lycées du territoire"]),
     ("campus", "groupe", "2021-05-06", "14:00", "Rencontre des acteurs de la formation", "Ancenis",

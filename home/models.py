@@ -19,6 +19,7 @@ class HomePage(Page):
         "workgroups.NewsIndexPage",
         "workgroups.AgendaPage",
         "home.ContentPage",
+        "directory.DirectoryPage",
     ]
     max_count = 1
     template = "home/home_page.html"

@@ -6,4 +6,5 @@ app_name = "search"
 
 urlpatterns = [
     path("recherche/", views.search, name="search"),
+    path("recherche/suggestions/", views.suggestions, name="suggestions"),
 ]

@@ -71,6 +71,7 @@ class WorkingGroupPage(Page):
         FieldPanel("visibility"),
         FieldPanel("intro"),
         InlinePanel("referents", label="Élus référents"),
+        InlinePanel("directory_partners", label="Partenaires et contacts (annuaire)"),
         FieldPanel("partner_links"),
         HelpPanel(
             "Les groupes d'utilisateurs (membres, animateurs), la collection de documents, "

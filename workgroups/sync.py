@@ -57,7 +57,7 @@ def _set_page_permissions(group, page, codenames):
 
 
 def _set_collection_permissions(group, collection, codenames):
-    wanted = _permissions("documents", codenames)
+    wanted = _permissions("wagtaildocs", codenames)  # Wagtail checks wagtaildocs.Document perms
     GroupCollectionPermission.objects.filter(group=group, collection=collection).exclude(permission__in=wanted).delete()
     for permission in wanted:
         GroupCollectionPermission.objects.get_or_create(group=group, collection=collection, permission=permission)

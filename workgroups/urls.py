@@ -5,7 +5,17 @@ from . import feeds, views
 
 app_name = "workgroups"
 
-token_feed = login_not_required  # the secret token is the credential
+
+def token_feed(view):
+    """The secret token is the credential: exempt from the login redirect. Wraps
+    instead of marking ``view`` itself, which the session URLs share."""
+
+    @login_not_required
+    def wrapped(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
 
 urlpatterns = [
     path("groupes/<slug:slug>/membres/", views.members, name="members"),

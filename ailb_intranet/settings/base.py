@@ -19,6 +19,8 @@ INSTALLED_APPS = [
     "workgroups",
     "documents",
     "search",
+    "plone_import",
+    "directory",
     "security",
     "ops",
     "csp",
@@ -106,6 +108,16 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "ops.cache.FailSoftRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Django's defaults first (new passwords); Plone's {SSHA} hashes last, upgraded at first login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "plone_import.hashers.PloneSSHAPasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -205,10 +217,13 @@ DIGEST_REPLY_TO = env.get("DIGEST_REPLY_TO")
 # Wagtail
 WAGTAIL_SITE_NAME = "Intranet AILB"
 WAGTAILADMIN_BASE_URL = SITE_URL
+# French stemming that ignores accents (configurations created by the search
+# app's migration on PostgreSQL); see docs/search.md for Elasticsearch/OpenSearch.
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "wagtail.search.backends.database",
-        "SEARCH_CONFIG": "french",
+        "BACKEND": "search.backends",
+        "SEARCH_CONFIG": "french_unaccent",
+        "AUTOCOMPLETE_CONFIG": "simple_unaccent",
     }
 }
 WAGTAILDOCS_DOCUMENT_MODEL = "documents.IntranetDocument"

@@ -51,9 +51,13 @@ def get(name, default=None):
     fallback = declared_default if default is None else default
     parser = {str: env.str, bool: env.bool, int: env.int, list: env.list}[kind]
     if fallback is REQUIRED:
-        # Parsed with its declared type too (ALLOWED_HOSTS is a list).
-        return parser(name) if name in env.ENVIRON else None
-    return parser(name, default=fallback)
+        value = parser(name) if name in env.ENVIRON else None
+    else:
+        value = parser(name, default=fallback)
+    if kind is list and value is not None:
+        # "a.org, b.org" is how people write lists: tolerate the spaces.
+        value = [item.strip() for item in value if item.strip()]
+    return value
 
 
 def require(name):

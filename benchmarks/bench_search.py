@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+"""Search benchmark (protocol: ../shared/bench/README.md).
+
+Seeds N documents of the shared corpus (seed 42) into one open working group
+directly through the ORM and the search index, starts gunicorn on loopback,
+logs a member in, then measures over HTTP (one sequential client, a new
+connection per request, 3 warm-up requests, then one request per search word,
+each word first time):
+
+  * the search page (HTML, with facets and snippets),
+  * the suggestions endpoint (JSON).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ailb_search \\
+        .venv/bin/python benchmarks/bench_search.py --n 5000 --port 8321
+
+Prints a table and writes JSON to var/bench/search-<n>.json.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+GROUP_SLUG = "banc-essai"
+WARMUP_WORDS = ["projet", "dossier", "contrat"]  # not among the measured words
+
+
+def percentile(values, q):
+    """Linear interpolation between closest ranks (numpy's default)."""
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def generate_corpus(n, seed):
+    out = ROOT / "var" / "bench" / f"corpus-{n}-{seed}.jsonl"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not out.exists() or not Path(f"{out}.searchwords.json").exists():
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "benchmarks" / "gen_corpus.py"),
+                "--n",
+                str(n),
+                "--seed",
+                str(seed),
+                "--out",
+                str(out),
+            ],
+            check=True,
+        )
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
+    words = json.loads(Path(f"{out}.searchwords.json").read_text(encoding="utf-8"))
+    return records, words
+
+
+def setup_django():
+    os.environ["DJANGO_SETTINGS_MODULE"] = "ailb_intranet.settings.dev"  # same settings as the server
+    import django
+
+    django.setup()
+
+
+def seed(records):
+    """(member user, seconds spent) — replaces the bench group's documents."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
+    from taggit.models import Tag, TaggedItem
+    from wagtail.search.backends import get_search_backend
+
+    from documents.models import FileKind, IntranetDocument
+    from home.structure import ensure_site_structure
+    from workgroups.membership import Role, set_role
+    from workgroups.models import WorkingGroupPage
+
+    started = time.monotonic()
+    tree = ensure_site_structure()
+    group = WorkingGroupPage.objects.filter(slug=GROUP_SLUG).first()
+    if group is None:
+        group = WorkingGroupPage(slug=GROUP_SLUG, title="Banc d'essai", theme="Mesures", visibility="ouvert")
+        tree["groups"].add_child(instance=group)
+        group.save_revision().publish()
+        group.refresh_from_db()
+    from django.contrib.auth import get_user_model
+
+    member, _ = get_user_model().objects.get_or_create(username="bench-membre", defaults={"email": "b@example.org"})
+    set_role(group, member, Role.MEMBER)
+
+    backend = get_search_backend()
+    old = IntranetDocument.objects.filter(collection=group.collection)
+    if old.count() == len(records) and os.environ.get("BENCH_RESEED") != "1":
+        return member, None  # already seeded with this corpus size
+    for document in old.iterator():
+        backend.delete(document)
+    old.delete()
+
+    kinds = [FileKind.PDF, FileKind.TEXT, FileKind.SPREADSHEET, FileKind.PRESENTATION]
+    doc_ct = ContentType.objects.get_for_model(IntranetDocument)
+    tag_ids = {}
+    for batch_start in range(0, len(records), 500):
+        batch = records[batch_start : batch_start + 500]
+        with transaction.atomic():
+            documents = IntranetDocument.objects.bulk_create(
+                [
+                    IntranetDocument(
+                        title=r["title"], description=r["description"], extracted_text=r["body"],
+                        file=f"documents/bench/{r['filename']}", file_size=len(r["body"].encode()),
+                        collection=group.collection, kind=kinds[i % len(kinds)], extraction_status="extrait",
+                    )
+                    for i, r in enumerate(batch)
+                ]
+            )  # fmt: skip
+            items = []
+            for document, record in zip(documents, batch, strict=True):
+                for name in record["tags"]:
+                    if name not in tag_ids:
+                        tag_ids[name] = Tag.objects.get_or_create(name=name)[0].pk
+                    items.append(TaggedItem(tag_id=tag_ids[name], content_type=doc_ct, object_id=document.pk))
+            TaggedItem.objects.bulk_create(items)
+            backend.add_bulk(IntranetDocument, list(IntranetDocument.objects.filter(pk__in=[d.pk for d in documents])))
+    return member, time.monotonic() - started
+
+
+def session_cookie(user):
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def get(port, path, cookie):
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)  # a new connection per request
+    connection.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status != 200:
+        raise SystemExit(f"GET {path} → {response.status}")
+    return elapsed, body
+
+
+def rss_mib(pids):
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            pass
+    return total / 1024
+
+
+def server_pids(master_pid):
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
+    return [master_pid] + [int(p) for p in children.read_text().split()] if children.exists() else [master_pid]
+
+
+def start_server(port, workers):
+    env = {**os.environ, "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "ailb_intranet.settings.dev"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "ailb_intranet.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+         "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz/")
+            connection.getresponse().read()
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("le serveur ne répond pas")
+
+
+def measure(port, cookie, words):
+    def run(path_for):
+        for word in WARMUP_WORDS:
+            get(port, path_for(word), cookie)
+        return [get(port, path_for(word), cookie)[0] for word in words]
+
+    search = run(lambda w: "/recherche/?" + urllib.parse.urlencode({"q": w}))
+    suggest = run(lambda w: "/recherche/suggestions/?" + urllib.parse.urlencode({"q": w[:5]}))
+    return {
+        "search_page": {"median_ms": statistics.median(search), "p95_ms": percentile(search, 0.95), "samples": search},
+        "suggestions": {
+            "median_ms": statistics.median(suggest),
+            "p95_ms": percentile(suggest, 0.95),
+            "samples": suggest,
+        },
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Banc d'essai de la recherche (page HTML et suggestions JSON).")
+    parser.add_argument("--n", type=int, default=5000, help="nombre de documents (défaut 5000)")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--port", type=int, default=8321, help="port de boucle locale du serveur")
+    parser.add_argument("--workers", type=int, default=2, help="processus gunicorn")
+    parser.add_argument("--out", default=None, help="fichier JSON des résultats")
+    args = parser.parse_args(argv)
+
+    records, searchwords = generate_corpus(args.n, args.seed)
+    words = [entry["word"] if isinstance(entry, dict) else entry[0] for entry in searchwords][:20]
+    setup_django()
+    from django.db import connection
+
+    print(f"Base : {connection.vendor}, {args.n} documents, {len(words)} mots", flush=True)
+    member, seconds = seed(records)
+    if seconds:
+        print(f"Indexés en {seconds:.1f} s ({args.n / seconds:.0f} documents/s)", flush=True)
+    cookie = session_cookie(member)
+    connection.close()
+    server = start_server(args.port, args.workers)
+    try:
+        figures = measure(args.port, cookie, words)
+        figures["server_rss_mib"] = rss_mib(server_pids(server.pid))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    figures.update(
+        n=args.n,
+        seed=args.seed,
+        vendor=connection.vendor,
+        words=words,
+        seed_docs_per_s=args.n / seconds if seconds else None,
+    )
+    for name in ("search_page", "suggestions"):
+        print(f"{name:12s} médiane {figures[name]['median_ms']:.1f} ms   p95 {figures[name]['p95_ms']:.1f} ms")
+    print(f"RSS serveur {figures['server_rss_mib']:.0f} Mio")
+    out = Path(args.out or ROOT / "var" / "bench" / f"search-{args.n}.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
+    return figures
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,340 @@
+"""Permission-aware search over pages and documents, with facets.
+
+Everything goes through Wagtail's search API (``queryset.search()``), on
+querysets that already carry the reader's permissions as filter fields: page
+path prefixes (``workgroups.access.visible_pages``) and collection ids
+(``visible_documents``). Counts, facets, snippets and pagination are therefore
+computed only over what the reader may see. Facets are grouped counts on the
+matching rows (one query each), so the number of queries does not depend on
+the number of results.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, F, Subquery
+from django.db.models.functions import ExtractYear, Substr
+from django.utils import timezone
+from taggit.models import TaggedItem
+from wagtail.models import Page
+
+from documents.models import FileKind, IntranetDocument
+from home.models import ContentPage
+from workgroups.access import visible_documents, visible_pages
+from workgroups.models import MeetingPage, NewsPage, WorkingGroupPage
+
+from .snippets import snippets_for
+
+PER_PAGE = 20
+MAX_PAGE = 50  # deeper than 1,000 results nobody reads; keeps the merge bounded
+FACET_SIZE = 12
+
+# Kind of result: URL key → (label, page model or None for documents)
+KINDS = {
+    "groupe": ("Groupe de travail", WorkingGroupPage),
+    "actualite": ("Actualité", NewsPage),
+    "reunion": ("Réunion", MeetingPage),
+    "page": ("Page", ContentPage),
+    "document": ("Document", None),
+}
+PAGE_MODELS = [model for _label, model in KINDS.values() if model is not None]
+SORTS = {"pertinence": "Pertinence", "date": "Date"}
+
+
+@dataclass
+class Filters:
+    groupe: str = ""
+    type: str = ""
+    fichier: str = ""
+    tag: str = ""
+    annee: int | None = None
+    tri: str = "pertinence"
+    page: int = 1
+
+    @classmethod
+    def from_querydict(cls, data):
+        def text(name, limit=100):
+            return (data.get(name) or "").strip()[:limit]
+
+        year = text("annee", 4)
+        page = text("page", 6)
+        return cls(
+            groupe=text("groupe"),
+            type=text("type") if text("type") in KINDS else "",
+            fichier=text("fichier") if text("fichier") in FileKind.values else "",
+            tag=text("tag"),
+            annee=int(year) if year.isdigit() and 1900 < int(year) < 2200 else None,
+            tri=text("tri") if text("tri") in SORTS else "pertinence",
+            page=min(max(int(page), 1), MAX_PAGE) if page.isdigit() else 1,
+        )
+
+    def as_params(self):
+        params = {
+            "groupe": self.groupe, "type": self.type, "fichier": self.fichier, "tag": self.tag,
+            "annee": self.annee or "", "tri": "" if self.tri == "pertinence" else self.tri,
+        }  # fmt: skip
+        return {key: value for key, value in params.items() if value}
+
+
+@dataclass
+class Hit:
+    kind: str
+    kind_label: str
+    title: str
+    url: str
+    group: object = None
+    date: object = None
+    snippet: str = ""
+    file_type: str = ""
+    file_size: int | None = None
+    sort_key: object = None
+    obj: object = None
+
+
+@dataclass
+class Outcome:
+    hits: list = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    num_pages: int = 0
+    facets: dict = field(default_factory=dict)
+    groups: list = field(default_factory=list)
+
+    @property
+    def has_previous(self):
+        return self.page > 1
+
+    @property
+    def has_next(self):
+        return self.page < self.num_pages
+
+
+def visible_groups(user):
+    """Live working groups ``user`` may see, in title order."""
+    return list(
+        visible_pages(user, WorkingGroupPage.objects.live())
+        .order_by("title")
+        .only("pk", "title", "slug", "path", "collection_id", "depth", "url_path")
+    )
+
+
+def _date_range(year):
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.datetime(year, 1, 1, tzinfo=tz),
+        datetime.datetime(year + 1, 1, 1, tzinfo=tz),
+    )
+
+
+def _page_queryset(user, filters, group):
+    if filters.fichier or filters.tag or filters.type == "document":
+        return None
+    models = [KINDS[filters.type][1]] if filters.type else PAGE_MODELS
+    queryset = visible_pages(user, Page.objects.live().type(*models))
+    if group is not None:
+        queryset = queryset.filter(path__startswith=group.path)
+    if filters.annee:
+        start, end = _date_range(filters.annee)
+        queryset = queryset.filter(first_published_at__gte=start, first_published_at__lt=end)
+    return queryset
+
+
+def _document_queryset(user, filters, group, doc_ct):
+    if filters.type and filters.type != "document":
+        return None
+    queryset = visible_documents(user)  # not trashed, viewable collections only
+    if group is not None:
+        queryset = queryset.filter(collection_id=group.collection_id)
+    if filters.fichier:
+        queryset = queryset.filter(kind=filters.fichier)
+    if filters.tag:
+        tagged = TaggedItem.objects.filter(content_type_id=doc_ct.pk, tag__name=filters.tag).values("object_id")
+        queryset = queryset.filter(id__in=Subquery(tagged))
+    if filters.annee:
+        start, end = _date_range(filters.annee)
+        queryset = queryset.filter(created_at__gte=start, created_at__lt=end)
+    return queryset
+
+
+def _run(queryset, search_query, filters, limit, ascending_scores):
+    """(hits of the first ``limit`` results with their sort keys, results object)."""
+    if filters.tri == "date":
+        date_field = "first_published_at" if issubclass(queryset.model, Page) else "created_at"
+        results = queryset.order_by(f"-{date_field}").search(search_query, order_by_relevance=False)
+        rows = list(results[:limit])
+        return [(getattr(obj, date_field) or timezone.now(), obj) for obj in rows], results
+    results = queryset.search(search_query).annotate_score("_score")
+    rows = list(results[:limit])
+    return [((-row._score if ascending_scores else row._score) or 0.0, row) for row in rows], results
+
+
+def _matching(results):
+    """The Django queryset behind database-backend results, unordered, for grouped counts."""
+    return results.get_queryset().order_by()
+
+
+def _grouped(queryset, **expressions):
+    """Rows of (values..., n) grouped on several expressions at once: one pass over the matches."""
+    names = list(expressions)
+    rows = queryset.annotate(**{f"_{k}": v for k, v in expressions.items()})
+    rows = rows.values(*[f"_{k}" for k in names]).annotate(n=Count("pk")).order_by()
+    return [tuple(row[f"_{k}"] for k in names) + (row["n"],) for row in rows]
+
+
+def _facets(page_results, doc_results, groups, doc_ct):
+    """(facets, page total, document total): one grouped query per model, plus one for tags."""
+    by_path = {g.path: g for g in groups}
+    by_collection = {g.collection_id: g for g in groups}
+    group_counts, type_counts, year_counts, kind_counts = {}, {}, {}, {}
+    tag_counts = []
+    page_total = doc_total = 0
+
+    def add(counter, key, n):
+        if key is not None:
+            counter[key] = counter.get(key, 0) + n
+
+    if page_results is not None:
+        page_kinds = {ContentType.objects.get_for_model(model).pk: key for key, (_l, model) in KINDS.items() if model}
+        prefix_length = len(groups[0].path) if groups else 1
+        rows = _grouped(
+            _matching(page_results),
+            prefix=Substr("path", 1, prefix_length),
+            ct=F("content_type_id"),
+            year=ExtractYear("first_published_at"),
+        )
+        for prefix, ct, year, n in rows:
+            page_total += n
+            add(group_counts, by_path[prefix].slug if prefix in by_path else None, n)
+            add(type_counts, page_kinds.get(ct), n)
+            add(year_counts, year, n)
+    if doc_results is not None:
+        documents = _matching(doc_results)
+        rows = _grouped(documents, collection=F("collection_id"), kind=F("kind"), year=ExtractYear("created_at"))
+        for collection_id, kind, year, n in rows:
+            doc_total += n
+            add(group_counts, by_collection[collection_id].slug if collection_id in by_collection else None, n)
+            add(kind_counts, kind, n)
+            add(year_counts, year, n)
+        if doc_total:
+            type_counts["document"] = doc_total
+            tag_rows = (
+                TaggedItem.objects.filter(content_type_id=doc_ct.pk, object_id__in=Subquery(documents.values("pk")))
+                .values("tag__name")
+                .annotate(n=Count("id"))
+                .order_by("-n", "tag__name")[:FACET_SIZE]
+            )
+            tag_counts = [(row["tag__name"], row["n"]) for row in tag_rows]
+    group_titles = {g.slug: g.title for g in groups}
+    kind_labels = dict(FileKind.choices)
+
+    def ranked(counter):
+        return sorted(counter.items(), key=lambda item: (-item[1], str(item[0])))
+
+    facets = {
+        "groupe": [(slug, group_titles[slug], n) for slug, n in ranked(group_counts)],
+        "type": [(key, KINDS[key][0], n) for key, n in ranked(type_counts)],
+        "fichier": [(kind, kind_labels.get(kind, kind), n) for kind, n in ranked(kind_counts)],
+        "tag": [(name, name, n) for name, n in tag_counts],
+        "annee": [(year, str(year), n) for year, n in sorted(year_counts.items(), reverse=True)],
+    }
+    return facets, page_total, doc_total
+
+
+def run_search(user, parsed, filters, request=None):
+    """Search what ``user`` may see for ``parsed`` (a ``parsing.ParsedQuery``)."""
+    groups = visible_groups(user)
+    outcome = Outcome(page=filters.page, groups=groups)
+    search_query = parsed.as_search_query()
+    if search_query is None:
+        return outcome
+    group = None
+    if filters.groupe:
+        group = next((g for g in groups if g.slug == filters.groupe), None)
+        if group is None:  # unknown or not visible: say nothing about it
+            return outcome
+
+    doc_ct = ContentType.objects.get_for_model(IntranetDocument)
+    page_qs = _page_queryset(user, filters, group)
+    doc_qs = _document_queryset(user, filters, group, doc_ct)
+    ascending = _backend_scores_ascending()
+    limit = filters.page * PER_PAGE
+
+    candidates, page_results, doc_results = [], None, None
+    if page_qs is not None:
+        rows, page_results = _run(page_qs, search_query, filters, limit, ascending)
+        candidates += [(key, "page", obj) for key, obj in rows]
+    if doc_qs is not None:
+        rows, doc_results = _run(doc_qs, search_query, filters, limit, ascending)
+        candidates += [(key, "document", obj) for key, obj in rows]
+
+    outcome.facets, page_total, doc_total = _facets(page_results, doc_results, groups, doc_ct)
+    outcome.total = page_total + doc_total
+    outcome.num_pages = min(MAX_PAGE, -(-outcome.total // PER_PAGE))
+
+    candidates.sort(key=lambda item: (item[0], item[2].pk), reverse=True)
+    chosen = candidates[(filters.page - 1) * PER_PAGE : filters.page * PER_PAGE]
+    outcome.hits = _to_hits(chosen, groups, parsed, request)
+    return outcome
+
+
+def _backend_scores_ascending():
+    """SQLite's FTS5 bm25 scores are negative (lower is better); others are higher-is-better."""
+    from wagtail.search.backends import get_search_backend
+
+    return type(get_search_backend()).__module__.endswith("sqlite.sqlite")
+
+
+def _to_hits(chosen, groups, parsed, request):
+    by_path = {g.path: g for g in groups}
+    by_collection = {g.collection_id: g for g in groups}
+    prefix_length = len(groups[0].path) if groups else 0
+    page_ids = [obj.pk for _key, kind, obj in chosen if kind == "page"]
+    specific = {page.pk: page for page in Page.objects.filter(pk__in=page_ids).specific()} if page_ids else {}
+    snippets = snippets_for([(kind, obj) for _key, kind, obj in chosen], parsed)
+    hits = []
+    for _key, kind, obj in chosen:
+        if kind == "page":
+            page = specific.get(obj.pk, obj)
+            kind_key = next((key for key, (_l, model) in KINDS.items() if model and type(page) is model), "page")
+            date = getattr(page, "date", None) or getattr(page, "start", None) or page.first_published_at
+            hits.append(
+                Hit(
+                    kind=kind_key, kind_label=KINDS[kind_key][0], title=page.title,
+                    url=page.get_url(request) or "", group=by_path.get(page.path[:prefix_length]),
+                    date=date, snippet=snippets.get(("page", page.pk), ""), obj=page,
+                )
+            )  # fmt: skip
+        else:
+            extension = obj.file_extension.upper() if obj.file else ""
+            hits.append(
+                Hit(
+                    kind="document", kind_label="Document", title=obj.title, url=obj.url,
+                    group=by_collection.get(obj.collection_id), date=obj.created_at,
+                    snippet=snippets.get(("document", obj.pk), ""),
+                    file_type=_file_type(obj.get_kind_display(), extension),
+                    file_size=obj.file_size, obj=obj,
+                )
+            )  # fmt: skip
+    return hits
+
+
+def _file_type(kind_label, extension):
+    if not extension or extension.lower() == kind_label.lower():
+        return kind_label
+    return f"{kind_label} ({extension})"
+
+
+def suggest_titles(user, text, limit=8):
+    """Titles of pages and documents ``user`` may see that start like ``text``."""
+    from .parsing import _words, clean_text
+
+    words = _words(clean_text(text))[:6]
+    if not words or len("".join(words)) < 2:
+        return []
+    query = " ".join(words)
+    pages = visible_pages(user, Page.objects.live().type(*PAGE_MODELS)).autocomplete(query)[:limit]
+    documents = visible_documents(user).autocomplete(query)[:limit]
+    items = [{"title": page.title, "url": page.url or "", "type": "Page"} for page in pages]
+    items += [{"title": doc.title, "url": doc.url, "type": "Document"} for doc in documents]
+    return items[:limit]

@@ -1,0 +1,312 @@
+"""Search page, suggestions, French matching, permissions, bad input, indexing."""
+
+import time
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from search.parsing import parse
+from search.service import Filters, run_search
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "zorglubium"  # appears only in the private group's content
+
+
+@pytest.fixture
+def corpus(roles, make_document, make_news):
+    docs = {
+        "dechets": make_document(
+            roles.open,
+            "Collecte des Déchets ménagers",
+            "Rapport sur la TGAP et les déchets ménagers.",
+            tags=["TGAP"],
+            kind="pdf",
+        ),
+        "mobilite": make_document(
+            roles.open,
+            "Plan de mobilité",
+            "La mobilité décarbonée sur le réseau de bus.",
+            kind="texte",
+            filename="plan.txt",
+        ),
+        "secret": make_document(
+            roles.private,
+            "Note confidentielle",
+            f"Projet {SECRET} de la filière hydrogène.",
+            tags=["confidentiel"],
+        ),
+        "xss": make_document(roles.open, "Note <b>piégée</b>", 'Texte <script>alert("x")</script> avec piège'),
+    }
+    news = make_news(roles.private, f"Réunion {SECRET}", f"Compte rendu {SECRET}.")
+    return docs, news
+
+
+def titles(outcome):
+    return [hit.title for hit in outcome.hits]
+
+
+def search(user, query, **filters):
+    return run_search(user, parse(query), Filters(**filters))
+
+
+# ------------------------------------------------------------ French matching (PostgreSQL)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("déchet", "Collecte des Déchets ménagers"),  # stemming, singular finds plural
+        ("dechets", "Collecte des Déchets ménagers"),  # accents ignored
+        ("mobilités", "Plan de mobilité"),  # plural finds singular
+        ("decarbonee", "Plan de mobilité"),
+    ],
+)
+def test_french_stemming_and_accents(corpus, roles, query, expected):
+    assert expected in titles(search(roles.users["membre"], query))
+
+
+@pytest.mark.postgres
+def test_unaccented_query_finds_accented_word(corpus, roles):
+    found = titles(search(roles.users["membre"], "hydrogene"))
+    assert "Note confidentielle" in found
+    assert "Mobilités décarbonées – hydrogène" in found  # the group page itself
+
+
+@pytest.mark.postgres
+def test_eau_does_not_match_reseau(corpus, roles):
+    assert "Plan de mobilité" not in titles(search(roles.users["membre"], "eau"))
+    assert "Plan de mobilité" in titles(search(roles.users["membre"], "réseau"))
+
+
+@pytest.mark.postgres
+def test_phrase_and_exclusion(corpus, roles):
+    member = roles.users["membre"]
+    assert titles(search(member, '"déchets ménagers"')) == ["Collecte des Déchets ménagers"]
+    assert titles(search(member, '"ménagers déchets"')) == []  # order matters in a phrase
+    assert "Plan de mobilité" in titles(search(member, "mobilité"))
+    assert "Plan de mobilité" not in titles(search(member, "mobilité -bus"))
+
+
+@pytest.mark.postgres
+def test_snippet_highlights_and_escapes(corpus, roles, search_page):
+    html = search_page(roles.users["membre"], q="piège").content.decode()
+    assert "<mark>piège</mark>" in html
+    assert "<script>alert" not in html and "<b>piégée</b>" not in html
+    assert "Note &lt;b&gt;piégée&lt;/b&gt;" in html
+    outcome = search(roles.users["membre"], "déchet")
+    assert "<mark>déchets</mark>" in str(outcome.hits[0].snippet)
+
+
+def test_python_highlighter_escapes_and_marks():
+    from search.snippets import highlight_python
+
+    html = str(highlight_python("Les <b>Déchets</b> & la TGAP", ["dechet"]))
+    assert html == "Les &lt;b&gt;<mark>Déchets</mark>&lt;/b&gt; &amp; la TGAP"
+
+
+# ------------------------------------------------------------ result details, facets, sorting, pagination
+
+
+def test_result_shows_kind_group_date_type_size(corpus, roles, search_page):
+    response = search_page(roles.users["membre"], q="TGAP")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Collecte des Déchets ménagers" in html
+    assert 'class="badge">Document' in html
+    assert 'href="/groupes/eau/">Eau</a>' in html
+    assert "PDF" in html and "octets" in html
+    assert timezone.localdate().strftime("%Y") in html
+
+
+def test_facets_count_and_filter(corpus, roles):
+    member = roles.users["membre"]
+    outcome = search(member, "note")
+    assert {slug: n for slug, _l, n in outcome.facets["groupe"]} == {"eau": 1, "hydrogene": 1}
+    assert ("document", "Document", 2) in outcome.facets["type"]
+    assert {tag for tag, _l, _n in outcome.facets["tag"]} == {"confidentiel"}
+    assert [year for year, _l, _n in outcome.facets["annee"]] == [timezone.localdate().year]
+    assert titles(search(member, "note", groupe="eau")) == ["Note <b>piégée</b>"]
+    assert titles(search(member, "note", tag="confidentiel")) == ["Note confidentielle"]
+    assert search(member, "note", fichier="texte").total == 0
+    assert search(member, "note", annee=1999).total == 0
+
+
+def test_pagination_and_sort_by_date(roles, make_document):
+    member = roles.users["membre"]
+    for n in range(25):
+        make_document(roles.open, f"Compte rendu {n:02d}", "budget annexe")
+    first = search(member, "budget", tri="date")
+    assert first.total == 25 and first.num_pages == 2 and len(first.hits) == 20
+    assert first.hits[0].title == "Compte rendu 24"  # newest first
+    second = search(member, "budget", tri="date", page=2)
+    assert len(second.hits) == 5
+    assert not {h.title for h in first.hits} & {h.title for h in second.hits}
+
+
+def test_empty_result_page_suggests_what_to_try(corpus, roles, search_page):
+    html = search_page(roles.users["membre"], q="inexistantissime", groupe="eau").content.decode()
+    assert "Aucun résultat" in html
+    assert "Retirez les filtres" in html
+    assert "groupes de travail" in html
+
+
+def test_group_library_search(corpus, roles, search_page):
+    html = search_page(roles.users["membre"], q="note", groupe="eau").content.decode()
+    assert "dans « Eau »" in html
+    assert "Note confidentielle" not in html
+
+
+# ------------------------------------------------------------ permissions, in the query
+
+ROLES_WITHOUT_ACCESS = ["autre_groupe"]
+ROLES_WITH_ACCESS = ["membre", "animateur", "admin"]
+
+
+@pytest.mark.parametrize("role", ROLES_WITHOUT_ACCESS)
+def test_private_word_reveals_nothing(corpus, roles, role, search_page, client_for):
+    user = roles.users[role]
+    outcome = search(user, SECRET)
+    assert outcome.total == 0 and outcome.hits == []
+    assert all(values == [] for values in outcome.facets.values())
+    # facets of a broader query do not count the private document either
+    broad = search(user, "note")
+    assert broad.total == 1
+    assert "hydrogene" not in [slug for slug, _l, _n in broad.facets["groupe"]]
+    assert "confidentiel" not in [tag for tag, _l, _n in broad.facets["tag"]]
+    # filtering on the private group says nothing either
+    assert search(user, "note", groupe="hydrogene").total == 0
+    html = search_page(user, q=SECRET).content.decode()
+    assert "Note confidentielle" not in html and "<strong>0</strong> résultat" in html
+    html = search_page(user, q="note").content.decode()
+    assert "Mobilités décarbonées" not in html and "confidentiel" not in html
+    suggestions = client_for(user).get("/recherche/suggestions/", {"q": "note conf"}).json()
+    assert suggestions == {"suggestions": []}
+    suggestions = client_for(user).get("/recherche/suggestions/", {"q": "Réunion"}).json()
+    assert all(SECRET not in s["title"] for s in suggestions["suggestions"])
+
+
+@pytest.mark.parametrize("role", ROLES_WITH_ACCESS)
+def test_group_members_find_private_word(corpus, roles, role, client_for):
+    user = roles.users[role]
+    outcome = search(user, SECRET)
+    assert set(titles(outcome)) == {"Note confidentielle", f"Réunion {SECRET}"}
+    assert {s: n for s, _l, n in outcome.facets["groupe"]} == {"hydrogene": 2}
+    suggestions = client_for(user).get("/recherche/suggestions/", {"q": "note conf"}).json()["suggestions"]
+    assert [s["title"] for s in suggestions] == ["Note confidentielle"]
+
+
+def test_anonymous_is_sent_to_login(corpus, roles, client_for):
+    for url in ("/recherche/?q=" + SECRET, "/recherche/suggestions/?q=note"):
+        response = client_for(None).get(url)
+        assert response.status_code == 302 and "/connexion/" in response["Location"]
+
+
+# ------------------------------------------------------------ indexing stays current
+
+
+def test_index_follows_edit_version_move_trash_restore(roles, make_document):
+    from documents.models import DocumentVersion
+
+    member, outsider = roles.users["membre"], roles.users["autre_groupe"]
+    document = make_document(roles.open, "Étude initiale", "premier texte")
+    assert titles(search(outsider, "initiale")) == ["Étude initiale"]
+    # edit (as the library will do: a plain save), inside a committed transaction
+    document.extracted_text = "texte révisé sur les tarifs"
+    document.save()
+    assert titles(search(member, "tarifs")) == ["Étude initiale"]
+    # new version with new extracted text
+    DocumentVersion.objects.create(document=document, number=2, file=document.file, filename="v2.pdf")
+    document.extracted_text = "version deux consacrée aux ressources"
+    document.save()
+    assert titles(search(member, "ressources")) == ["Étude initiale"]
+    assert search(member, "tarifs").total == 0
+    # move to the private group: the outsider loses it at once
+    document.collection = roles.private.collection
+    document.save()
+    assert search(outsider, "ressources").total == 0
+    assert titles(search(member, "ressources", groupe="hydrogene")) == ["Étude initiale"]
+    # trash, then restore
+    document.move_to_trash(member)
+    assert search(member, "ressources").total == 0
+    assert search(member, "ressources").facets["groupe"] == []
+    document.restore_from_trash()
+    assert titles(search(member, "ressources")) == ["Étude initiale"]
+
+
+def test_tags_added_after_save_are_indexed(roles, make_document, django_capture_on_commit_callbacks):
+    document = make_document(roles.open, "Document sans étiquette", "contenu")
+    with django_capture_on_commit_callbacks(execute=True):
+        document.tags.add("Vilaine")
+    assert titles(search(roles.users["membre"], "vilaine")) == ["Document sans étiquette"]
+
+
+# ------------------------------------------------------------ bad input
+
+BAD_QUERIES = {
+    "empty": "",
+    "spaces": "   ",
+    "long": "déchets " * 1250,  # 10,000 characters
+    "control": "déchet\x00\x01\x1b[31m\u202e\ufeff",
+    "sql": "'; DROP TABLE wagtailcore_page; -- OR 1=1 /* \\",
+    "punctuation": "!!! ??? ... --- *** &&& ||| ::: ((( )))",
+    "unbalanced_quote": '"déchets ménagers',
+    "tsquery_syntax": "déchet:* & !tgap | (eau <-> bus)",
+    "only_minus": "-déchet -eau",
+}
+
+
+@pytest.mark.parametrize("name", BAD_QUERIES)
+def test_bad_input_gives_a_normal_page(corpus, roles, search_page, client_for, name):
+    query = BAD_QUERIES[name]
+    started = time.monotonic()
+    response = search_page(roles.users["membre"], q=query, page="abc", annee="x" * 50, tri="'; --")
+    assert response.status_code == 200
+    assert "Recherche" in response.content.decode()
+    suggestions = client_for(roles.users["membre"]).get("/recherche/suggestions/", {"q": query})
+    assert suggestions.status_code == 200 and "suggestions" in suggestions.json()
+    assert time.monotonic() - started < 5
+
+
+def test_unbalanced_quote_still_searches(corpus, roles):
+    assert "Collecte des Déchets ménagers" in titles(search(roles.users["membre"], '"TGAP'))
+
+
+def test_parser_caps_length_and_terms():
+    parsed = parse("mot " * 5000)
+    assert len(parsed.text) <= 200 and len(parsed.words) <= 10
+    assert parse("!!! ???").is_empty and parse("-seulement").is_empty
+
+
+# ------------------------------------------------------------ cost
+
+
+QUERIES_PER_SEARCH = 20
+
+
+def _count_queries(client, params):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/recherche/", params).status_code == 200
+    return len(captured)
+
+
+def test_query_count_does_not_grow_with_results(roles, make_document, make_news, client_for):
+    client = client_for(roles.users["membre"])
+    make_document(roles.open, "Budget 0", "budget", tags=["finances"])
+    make_news(roles.open, "Budget actualité 0", "budget")
+    params = {"q": "budget", "tri": "date"}  # newest first: news are shown in both cases
+    _count_queries(client, params)  # warm the content-type and site caches
+    few = _count_queries(client, params)
+    for n in range(1, 30):
+        make_document(roles.open if n % 2 else roles.private, f"Budget {n}", "budget", tags=[f"t{n}"], kind="texte")
+    for n in range(1, 6):
+        make_news(roles.private, f"Budget actualité {n}", "budget")
+    many = _count_queries(client, params)
+    # session, user, user groups, 2 view-restriction reads (+ their groups), visible groups,
+    # collections, 2 searches, 2 grouped facet+count queries, tags, specific pages (1 + 1 per type shown),
+    # snippets, site root paths, permissions for the header
+    assert few == many == QUERIES_PER_SEARCH
