@@ -126,3 +126,24 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _wagtail_base_rows(request):
+    """A transactional test (live_server, a worker, a restore) ends with a flush that
+    removes the locale, root page and root collection Wagtail's migrations create;
+    put them back so that the next transactional test starts from the same base."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("live_server", "transactional_db")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from wagtail.models import Collection, Locale, Page
+
+    Locale.objects.get_or_create(language_code="fr")
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", live=True))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")

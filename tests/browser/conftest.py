@@ -7,7 +7,6 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from tests import services
-from tests.ops.conftest import wagtail_roots  # noqa: F401 - live_server flushes the database
 
 # Playwright's sync API keeps an event loop in the test thread; the ORM calls
 # made by fixtures in that thread are still synchronous and safe.
@@ -22,8 +21,10 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def chromium():
+    # Per test: a running sync Playwright holds an event loop that other
+    # modules' own sync_playwright() calls would trip over.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
