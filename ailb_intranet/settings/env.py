@@ -50,10 +50,8 @@ def get(name, default=None):
     kind, declared_default, _ = VARIABLES[name]
     fallback = declared_default if default is None else default
     parser = {str: env.str, bool: env.bool, int: env.int, list: env.list}[kind]
-    if fallback is REQUIRED:
-        value = parser(name) if name in env.ENVIRON else None
-    else:
-        value = parser(name, default=fallback)
+    present = name in env.ENVIRON
+    value = parser(name, default=fallback) if fallback is not REQUIRED else (parser(name) if present else None)
     if kind is list and value is not None:
         # "a.org, b.org" is how people write lists: tolerate the spaces.
         value = [item.strip() for item in value if item.strip()]
