@@ -50,7 +50,8 @@ def _compiled(queryset, *fields):
 
 
 def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date, limit):
-    """One statement → dict(hits=[(sort key, kind, id)] best first, totals={kind: n}, facets={name: {value: n}}, tags=[(name, n)]).
+    """One statement → dict(hits=[(sort key, kind, id)] best first, totals={kind: n},
+    facets={name: {value: n}}, tags=[(name, n)]).
 
     ``page_qs`` / ``doc_qs`` (or None to leave that kind out) already carry the reader's permissions
     and the page's filters."""
@@ -68,7 +69,7 @@ def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date,
                    p.content_type_id AS ct, NULL::text AS fkind
               FROM wagtailsearch_indexentry e JOIN ({sql}) p
                 ON p.id = e.object_id::integer AND p.content_type_id = e.content_type_id
-             WHERE e.content_type_id = ANY(%s) AND e.search_vector @@ {tsquery}"""
+             WHERE e.content_type_id = ANY(%s) AND e.search_vector @@ {tsquery}"""  # noqa: S608 — fixed fragments only; user text is a parameter
         )
         params += [weights, *tsparams, prefix_length, *sub, list(page_cts), *tsparams]
     if doc_qs is not None:
@@ -77,7 +78,7 @@ def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date,
             f"""SELECT 'document'::text, d.id, ts_rank(%s::float4[], e.search_vector, {tsquery}),
                    d.created_at, NULL::text, d.collection_id, NULL::int, d.kind::text
               FROM wagtailsearch_indexentry e JOIN ({sql}) d ON d.id = e.object_id::integer
-             WHERE e.content_type_id = %s AND e.search_vector @@ {tsquery}"""
+             WHERE e.content_type_id = %s AND e.search_vector @@ {tsquery}"""  # noqa: S608 — fixed fragments only; user text is a parameter
         )
         params += [weights, *tsparams, *sub, doc_ct, *tsparams]
     if not branches:
@@ -99,7 +100,7 @@ def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date,
                             WHERE ti.content_type_id = %s AND m.coll IS NOT NULL  -- documents only
                             GROUP BY ti.tag_id) c
                      JOIN taggit_tag t ON t.id = c.tag_id ORDER BY c.n DESC, t.name LIMIT %s)
-    """
+    """  # noqa: S608 — fixed fragments and Django-compiled SQL only; user text is a parameter
     params += [limit, settings.TIME_ZONE, doc_ct, FACET_SIZE]
     result = {
         "hits": [],
