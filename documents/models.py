@@ -37,6 +37,8 @@ class IntranetDocument(AbstractDocument):
     ``AbstractDocument`` always hold the current version; earlier files live in
     ``DocumentVersion`` and are never overwritten."""
 
+    # Longer than Wagtail's 100 characters: sanitised names keep up to 120 bytes.
+    file = models.FileField("Fichier", upload_to="documents", max_length=255)
     description = models.TextField("Description", blank=True)
     detected_type = models.CharField("Type détecté", max_length=120, blank=True)
     kind = models.CharField("Type", max_length=20, choices=FileKind.choices, default=FileKind.OTHER)
@@ -78,6 +80,19 @@ class IntranetDocument(AbstractDocument):
         verbose_name = "Document"
         verbose_name_plural = "Documents"
         permissions = [("choose_document", "Can choose document")]
+        indexes = [
+            models.Index(fields=["collection", "deleted_at", "created_at"], name="doc_library_idx"),
+            models.Index(fields=["collection", "file_hash"], name="doc_hash_idx"),
+            models.Index(fields=["extraction_status"], name="doc_extraction_idx"),
+        ]
+
+    @property
+    def content_type(self):
+        return content_type_for(self.filename)
+
+    @property
+    def content_disposition(self):
+        return content_disposition_for(self.filename)
 
     @property
     def is_trashed(self):
@@ -94,6 +109,26 @@ class IntranetDocument(AbstractDocument):
         self.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
 
 
+# Only these are ever shown in the browser; everything else (HTML, SVG, scripts,
+# office files) is a download.
+SAFE_INLINE_TYPES = {"application/pdf", "text/plain", "image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+def content_type_for(filename):
+    import mimetypes
+
+    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+
+def content_disposition_for(filename, inline_allowed=True):
+    from urllib.parse import quote
+
+    inline = inline_allowed and content_type_for(filename) in SAFE_INLINE_TYPES
+    disposition = "inline" if inline else "attachment"
+    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
+    return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
 def version_upload_to(instance, filename):
     return f"documents/versions/{instance.document_id}/{filename}"
 
@@ -103,7 +138,7 @@ class DocumentVersion(models.Model):
 
     document = models.ForeignKey(IntranetDocument, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField("Version")
-    file = models.FileField("Fichier", upload_to=version_upload_to)
+    file = models.FileField("Fichier", upload_to=version_upload_to, max_length=255)
     filename = models.CharField("Nom du fichier", max_length=255)
     file_size = models.PositiveBigIntegerField("Taille", null=True)
     file_hash = models.CharField(max_length=64, blank=True, db_index=True)
