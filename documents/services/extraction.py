@@ -121,14 +121,14 @@ def extract_pptx(path):
 
     presentation = Presentation(path)
     out = _Collector()
-    count = 0
-    for count, slide in enumerate(presentation.slides, start=1):
+    slides = presentation.slides
+    for slide in slides:
         for shape in slide.shapes:
             if shape.has_text_frame:
                 out.add(shape.text_frame.text)
         if out.full:
             break
-    return out.text(), count or None
+    return out.text(), len(slides) or None
 
 
 def _read_capped(path):

@@ -17,13 +17,15 @@ SNIFF_BYTES = 256 * 1024
 
 EXECUTABLE_MIMES = {
     "application/x-executable", "application/x-dosexec", "application/x-msdownload", "application/x-sharedlib",
-    "application/x-pie-executable", "application/x-mach-binary", "application/x-elf", "application/vnd.microsoft.portable-executable",
+    "application/x-pie-executable", "application/x-mach-binary", "application/x-elf",
+    "application/vnd.microsoft.portable-executable",
     "text/x-shellscript", "application/x-shellscript", "application/java-archive", "application/x-msi",
 }  # fmt: skip
 ZIP = {"application/zip", "application/x-zip-compressed"}
 OLE = {"application/x-ole-storage", "application/cdfv2", "application/vnd.ms-office"}
 
 # extension -> (kind, sniffed types that may carry it). "text/*" accepts any text type.
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 ALLOWED = {
     "pdf": (FileKind.PDF, {"application/pdf"}),
     "txt": (FileKind.TEXT, {"text/*"}),
@@ -41,7 +43,7 @@ ALLOWED = {
     "ppt": (FileKind.PRESENTATION, OLE | {"application/vnd.ms-powerpoint"}),
     "pptx": (
         FileKind.PRESENTATION,
-        ZIP | {"application/vnd.openxmlformats-officedocument.presentationml.presentation"},
+        ZIP | {PPTX},
     ),
     "odp": (FileKind.PRESENTATION, ZIP | {"application/vnd.oasis.opendocument.presentation"}),
     "png": (FileKind.IMAGE, {"image/png"}),
