@@ -6,7 +6,7 @@ def version_admin_uploads(sender, instance, created, raw=False, **kwargs):
     from .services.upload import schedule_processing
     from .services.versions import record_version_if_new
 
-    if raw:
+    if raw or getattr(instance, "_ailb_versioning", False):
         return
     if record_version_if_new(instance, user=instance.uploaded_by_user if created else None) is not None:
         schedule_processing(instance.pk)

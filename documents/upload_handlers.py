@@ -12,6 +12,12 @@ from . import conf
 TOO_LARGE_ATTR = "upload_too_large"
 
 
+def upload_was_too_large(request):
+    """True if this request's upload was cut off (parses the body first: the flag is set while parsing)."""
+    request.FILES  # noqa: B018 - force the lazy multipart parsing
+    return getattr(request, TOO_LARGE_ATTR, False)
+
+
 def limit_bytes():
     return conf.get("DOCUMENT_MAX_UPLOAD_SIZE")
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from wagtail.log_actions import log
 
 from ..models import IntranetDocument
-from .guards import UploadRefused, check_upload
+from .guards import UploadRefused, check_upload, sanitize_filename
 from .versions import record_version_if_new
 
 logger = logging.getLogger("ailb.documents")
@@ -45,7 +45,7 @@ def create_document(uploaded_file, *, collection, user, title="", description=""
     """Check, store and version a new document; raise UploadRefused with a French reason."""
     checked = check_upload(uploaded_file)
     document = IntranetDocument(
-        title=(title or title_from_filename(os.path.basename(uploaded_file.name or checked.filename)))[:255],
+        title=(title or title_from_filename(sanitize_filename(uploaded_file.name, max_bytes=2000)))[:255],
         collection=collection,
         uploaded_by_user=user,
         description=description,
@@ -60,9 +60,10 @@ def create_document(uploaded_file, *, collection, user, title="", description=""
         raise UploadRefused(
             f"« {checked.filename} » est déjà dans la bibliothèque : « {duplicate.title} ».", duplicate=duplicate
         )
+    document._ailb_versioning = True  # versioned here, not by the admin signal
     document.save()
     if tags:
-        document.tags.set(*tags)
+        document.tags.set(tags)
     record_version_if_new(document, user=user, comment="Version initiale")
     log(instance=document, action="wagtail.create", user=user)
     schedule_processing(document.pk)

@@ -46,6 +46,7 @@ def add_version(document, uploaded_file, checked, user, comment=""):
     document.detected_type = checked.detected_type
     document.kind = checked.kind
     reset_extraction(document)
+    document._ailb_versioning = True
     document.save()
     version = record_version_if_new(document, user=user, comment=comment or "Nouvelle version")
     log(instance=document, action="ailb.documents.version", user=user, data={"version": version.number})
@@ -64,6 +65,7 @@ def restore_version(document, version, user):
     document.file_hash = version.file_hash
     document.detected_type = version.detected_type
     reset_extraction(document)
+    document._ailb_versioning = True
     document.save()
     restored = DocumentVersion.objects.create(
         document=document, number=number, file=version.file.name, filename=version.filename,

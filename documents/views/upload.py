@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from ..permissions import can_upload, get_group, require_view_group
 from ..services.guards import UploadRefused, too_large_message
 from ..services.upload import create_document
-from ..upload_handlers import TOO_LARGE_ATTR
+from ..upload_handlers import upload_was_too_large
 
 
 def _wants_json(request):
@@ -28,7 +28,7 @@ def upload(request, slug):
     if not can_upload(request.user, group):
         raise PermissionDenied
     results = []
-    if getattr(request, TOO_LARGE_ATTR, False):
+    if upload_was_too_large(request):
         results.append({"name": "", "ok": False, "error": too_large_message()})
     else:
         files = request.FILES.getlist("files")

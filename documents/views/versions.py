@@ -6,7 +6,7 @@ from ..forms import NewVersionForm
 from ..permissions import can_change, get_group, get_group_document, require_view_group
 from ..services.guards import UploadRefused, check_upload, too_large_message
 from ..services.versions import add_version, restore_version
-from ..upload_handlers import TOO_LARGE_ATTR
+from ..upload_handlers import upload_was_too_large
 
 
 def versions(request, slug, pk):
@@ -18,7 +18,7 @@ def versions(request, slug, pk):
     if request.method == "POST":
         if not may_change:
             raise PermissionDenied
-        if getattr(request, TOO_LARGE_ATTR, False):
+        if upload_was_too_large(request):
             messages.error(request, too_large_message())
             return redirect("documents:versions", slug=group.slug, pk=document.pk)
         if "restore" in request.POST:

@@ -1,0 +1,37 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tests.documents import corpus
+
+
+@pytest.fixture
+def add_document(django_capture_on_commit_callbacks):
+    """Create a document through the upload service, running the (eager) extraction after commit."""
+    from documents.services.upload import create_document
+
+    def add(group, user, name="note.pdf", data=None, **extra):
+        data = corpus.pdf_bytes(text=name) if data is None else data
+        with django_capture_on_commit_callbacks(execute=True):
+            document = create_document(SimpleUploadedFile(name, data), collection=group.collection, user=user, **extra)
+        document.refresh_from_db()
+        return document
+
+    return add
+
+
+@pytest.fixture
+def post_upload(client_for, django_capture_on_commit_callbacks):
+    """POST files to a group's upload view as ``user``, like the script does; returns (response, json)."""
+
+    def post(group, user, *files):
+        client = client_for(user)
+        payload = {"files": [SimpleUploadedFile(name, data) for name, data in files]}
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("documents:upload", args=[group.slug]), payload, HTTP_ACCEPT="application/json"
+            )
+        body = response.json() if response.headers.get("Content-Type", "").startswith("application/json") else None
+        return response, body
+
+    return post
