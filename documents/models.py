@@ -92,7 +92,9 @@ class IntranetDocument(AbstractDocument):
 
     @property
     def content_disposition(self):
-        return content_disposition_for(self.filename)
+        # Wagtail's serve view expects exactly "inline" for inline files.
+        disposition = content_disposition_for(self.filename)
+        return "inline" if disposition.startswith("inline") else disposition
 
     @property
     def is_trashed(self):
