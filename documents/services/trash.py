@@ -23,12 +23,15 @@ def restore(document, user):
     log(instance=document, action="ailb.documents.restore", user=user)
 
 
-def _delete_files(document):
-    storage = document.file.storage
+def _file_names(document):
     names = {document.file.name, *(v.file.name for v in document.versions.all())}
     if document.preview:
         names.add(document.preview.name)
-    for name in filter(None, names):
+    return {name for name in names if name}
+
+
+def _delete_files(storage, names):
+    for name in names:
         try:
             storage.delete(name)
         except OSError:
@@ -41,9 +44,10 @@ def purge_expired(now=None, days=None):
     limit = (now or timezone.now()) - timedelta(days=days)
     purged = 0
     for document in IntranetDocument.objects.filter(deleted_at__lt=limit).prefetch_related("versions"):
+        names = _file_names(document)
         with transaction.atomic():
-            files = document
             document.delete()
-        transaction.on_commit(lambda d=files: _delete_files(d))
+        # Files go only once the rows are gone for good.
+        transaction.on_commit(lambda names=names, storage=document.file.storage: _delete_files(storage, names))
         purged += 1
     return purged

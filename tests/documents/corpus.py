@@ -17,7 +17,10 @@ def pdf_bytes(pages=1, text="Schéma d'aménagement et de gestion des eaux Vilai
     first_page = len(objects) + 1
     kids = b" ".join(b"%d 0 R" % (first_page + i) for i in range(pages))
     objects[1] = b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages
-    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>"
+    page = (
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>"
+    )
     objects.extend([page] * pages)
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
@@ -115,7 +118,14 @@ def png_bytes():
 
 HTML = b"<!DOCTYPE html><html><head><title>x</title></head><body><script>alert(1)</script><p>Bonjour</p></body></html>"
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00\x3e\x00\x01\x00\x00\x00" + b"\x00" * 200
-PE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 44 + b"\x80\x00\x00\x00" + b"\x00" * 64 + b"PE\x00\x00" + b"\x00" * 200
+PE = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+    + b"\x00" * 44
+    + b"\x80\x00\x00\x00"
+    + b"\x00" * 64
+    + b"PE\x00\x00"
+    + b"\x00" * 200
+)
 # Starts as a PDF (libmagic says PDF) but carries HTML and script: stored as a PDF, never rendered as HTML.
 POLYGLOT_PDF_HTML = pdf_bytes()[:-6] + HTML + b"\n%%EOF\n"
 # Starts as HTML but contains a PDF: refused as a .pdf.
