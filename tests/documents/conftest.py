@@ -35,3 +35,21 @@ def post_upload(client_for, django_capture_on_commit_callbacks):
         return response, body
 
     return post
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, on this app's loopback port range (8310-8319)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    last_error = None
+    for port in range(8310, 8320):
+        try:
+            server = LiveServer(f"127.0.0.1:{port}")
+        except Exception as exc:  # noqa: BLE001 - port taken: try the next one
+            last_error = exc
+            continue
+        yield server
+        server.stop()
+        return
+    raise RuntimeError(f"Aucun port libre entre 8310 et 8319 : {last_error}")
