@@ -56,7 +56,7 @@ def extract_pdf(path):
         for index in range(min(pages, conf.get("DOCUMENT_EXTRACT_MAX_PAGES"))):
             page = pdf[index]
             textpage = page.get_textpage()
-            out.add(textpage.get_text_bounded())
+            out.add(textpage.get_text_range())
             textpage.close()
             page.close()
             if out.full:
@@ -141,11 +141,12 @@ def extract_plain(path):
     from charset_normalizer import from_bytes
 
     data = _read_capped(path)
-    best = from_bytes(data).best()
+    # Detecting on a sample keeps big files fast; the whole capped text is then decoded.
+    best = from_bytes(data[: 512 * 1024]).best()
     if best is None:
         raise ExtractionFailed("encodage des caractères non reconnu")
     out = _Collector()
-    out.add(str(best))
+    out.add(data.decode(best.encoding, errors="replace"))
     return out.text(), None
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import ExtractYear
 from taggit.models import TaggedItem
 
 from ..models import DocumentVersion, FileKind, IntranetDocument
@@ -79,7 +80,7 @@ def filtered_documents(group, filters):
 
 
 def facets(group):
-    """Tag counts, types, years and uploaders of the group's library: four queries."""
+    """Tag counts, types and years, and uploaders of the group's library: three queries."""
     base = group_documents(group)
     content_type = ContentType.objects.get_for_model(IntranetDocument)  # cached by Django
     tags = list(
@@ -88,8 +89,11 @@ def facets(group):
         .annotate(n=Count("pk"))
         .order_by("-n", "tag__name")[:50]
     )
-    kinds = dict(base.order_by().values_list("kind").annotate(n=Count("pk")))
-    years = sorted({d.year for d in base.dates("created_at", "year")}, reverse=True)
+    kinds, years = {}, set()
+    for kind, year, n in base.order_by().values_list("kind", ExtractYear("created_at")).annotate(n=Count("pk")):
+        kinds[kind] = kinds.get(kind, 0) + n
+        years.add(year)
+    years = sorted(years, reverse=True)
     uploaders = list(
         get_user_model()
         .objects.filter(pk__in=base.values("uploaded_by_user_id"))

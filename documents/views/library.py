@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 
 from .. import conf
 from ..permissions import can_curate, can_upload, get_group, require_view_group
@@ -20,6 +21,9 @@ def library(request, slug):
         "documents/library.html",
         {
             "group": group,
+            # Row links are built from these prefixes instead of one reverse() per link and row.
+            "library_url": reverse("documents:library", args=[group.slug]),
+            "preview_prefix": reverse("documents:preview", args=[0]).removesuffix("0/"),
             "page_obj": page,
             "filters": filters,
             "facets": facets(group),

@@ -59,8 +59,8 @@ def test_trashed_documents_leave_the_library(stocked, client_for):
 
 
 # session, user, group page, access rules (5), role, admin perms (2 — base.html), count, page,
-# tags prefetch, and the four facets (tags, types, years, uploaders).
-LIBRARY_QUERIES = 18
+# tags prefetch, and three facet queries (tags, types and years, uploaders).
+LIBRARY_QUERIES = 17
 
 
 def test_library_query_count_is_pinned_and_flat(roles, client_for, django_assert_num_queries):
