@@ -189,3 +189,28 @@ def test_admin_upload_is_versioned_and_trash_hidden_from_chooser(roles, client_f
     assert created.versions.count() == 1
     client = client_for(admin)
     assert client.get("/admin/documents/").status_code == 200
+
+
+def test_admin_upload_is_checked_and_replacing_a_file_keeps_the_old_one(roles, client_for, add_document):
+    admin = roles.users["admin"]
+    client = client_for(admin)
+    refused = client.post(
+        "/admin/documents/add/",
+        {"title": "Faux", "file": SimpleUploadedFile("faux.pdf", corpus.HTML), "collection": roles.open.collection_id},
+    )
+    assert refused.status_code == 200
+    assert "son contenu est une page HTML" in refused.content.decode()
+    assert not IntranetDocument.objects.filter(title="Faux").exists()
+
+    document = add_document(roles.open, admin, "original.pdf")
+    first_name = document.file.name
+    response = client.post(
+        f"/admin/documents/edit/{document.pk}/",
+        {"title": "Remplacé", "file": SimpleUploadedFile("nouveau.pdf", corpus.pdf_bytes(text="nouveau")),
+         "collection": roles.open.collection_id},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    document.refresh_from_db()
+    assert document.file.name != first_name
+    assert document.file.storage.exists(first_name)
+    assert [v.number for v in document.versions.all()] == [2, 1]
