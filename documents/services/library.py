@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.core.cache import cache
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import ExtractYear
 from taggit.models import TaggedItem
 
@@ -53,10 +54,16 @@ def group_documents(group):
     return IntranetDocument.objects.active().filter(collection_id=group.collection_id)
 
 
+def _content_type():
+    return ContentType.objects.get_for_model(IntranetDocument)  # cached by Django
+
+
 def filtered_documents(group, filters):
     documents = group_documents(group)
     for tag in filters.tags:  # every chosen tag must be present
-        documents = documents.filter(tags__name=tag)
+        documents = documents.filter(
+            Exists(TaggedItem.objects.filter(content_type=_content_type(), object_id=OuterRef("pk"), tag__name=tag))
+        )
     if filters.kind:
         documents = documents.filter(kind=filters.kind)
     if filters.year:
@@ -79,10 +86,40 @@ def filtered_documents(group, filters):
     )
 
 
+FACETS_TIMEOUT = 3600
+
+
+def _stamp_key(collection_id):
+    return f"documents:library-stamp:{collection_id}"
+
+
+def bump_library(collection_id):
+    """Invalidate the cached facets of a collection (any document or tag change calls this)."""
+    key = _stamp_key(collection_id)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, None)
+
+
 def facets(group):
-    """Tag counts, types and years, and uploaders of the group's library: three queries."""
+    """Facets of the group's library, cached until a document of the collection changes.
+
+    Computing them reads every document of the group, so it is done once per change
+    rather than once per page view: the page's cost stays flat as the library grows."""
+    stamp = cache.get(_stamp_key(group.collection_id), 0)
+    key = f"documents:facets:{group.collection_id}:{stamp}"
+    value = cache.get(key)
+    if value is None:
+        value = compute_facets(group)
+        cache.set(key, value, FACETS_TIMEOUT)
+    return value
+
+
+def compute_facets(group):
+    """Tag counts, types and years, and uploaders: three queries."""
     base = group_documents(group)
-    content_type = ContentType.objects.get_for_model(IntranetDocument)  # cached by Django
+    content_type = _content_type()
     tags = list(
         TaggedItem.objects.filter(content_type=content_type, object_id__in=base.values("pk"))
         .values("tag__name")
@@ -94,12 +131,14 @@ def facets(group):
         kinds[kind] = kinds.get(kind, 0) + n
         years.add(year)
     years = sorted(years, reverse=True)
-    uploaders = list(
-        get_user_model()
+    uploaders = [
+        (user.pk, user.get_full_name() or user.get_username())
+        for user in get_user_model()
         .objects.filter(pk__in=base.values("uploaded_by_user_id"))
         .order_by("last_name", "first_name", "username")
-    )
+    ]
     return {
+        "total": sum(kinds.values()),
         "tags": [(row["tag__name"], row["n"]) for row in tags],
         "kinds": [(value, label, kinds.get(value, 0)) for value, label in FileKind.choices],
         "years": years,

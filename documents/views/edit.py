@@ -8,6 +8,7 @@ from workgroups.membership import Role, role_of
 
 from ..forms import DocumentMetadataForm, MoveForm
 from ..permissions import can_change, can_curate, get_group, get_group_document, require_view_group
+from ..services.library import bump_library
 
 
 def _move_targets(user, group):
@@ -32,6 +33,7 @@ def edit(request, slug, pk):
         if move_form.is_valid():
             target = next(g for g in targets if g.pk == move_form.cleaned_data["target"])
             with transaction.atomic():
+                bump_library(document.collection_id)  # the group it leaves
                 document.collection = target.collection
                 document.save(update_fields=["collection", "updated_at"])
                 log(instance=document, action="ailb.documents.move", user=request.user,
@@ -40,6 +42,7 @@ def edit(request, slug, pk):
             return redirect("documents:library", slug=target.slug)
     elif request.method == "POST" and form.is_valid():
         form.save()
+        bump_library(document.collection_id)  # tags are saved after the document
         log(instance=document, action="wagtail.edit", user=request.user)
         messages.success(request, f"« {document.title} » a été mis à jour.")
         return redirect("documents:library", slug=group.slug)

@@ -13,7 +13,11 @@ def library(request, slug):
     require_view_group(request.user, group)
     filters = LibraryFilters.from_query(request.GET)
     documents = filtered_documents(group, filters)
-    page = Paginator(documents, conf.get("DOCUMENT_LIBRARY_PAGE_SIZE")).get_page(request.GET.get("page"))
+    group_facets = facets(group)
+    paginator = Paginator(documents, conf.get("DOCUMENT_LIBRARY_PAGE_SIZE"))
+    if not filters.active:
+        paginator.count = group_facets["total"]  # known from the cached facets: no COUNT query
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -26,7 +30,7 @@ def library(request, slug):
             "preview_prefix": reverse("documents:preview", args=[0]).removesuffix("0/"),
             "page_obj": page,
             "filters": filters,
-            "facets": facets(group),
+            "facets": group_facets,
             "querystring": query.urlencode(),
             "can_upload": can_upload(request.user, group),
             "can_curate": can_curate(request.user, group),

@@ -5,6 +5,16 @@ from django.urls import reverse
 from tests.documents import corpus
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached library facets must not leak from one test to the next (ids are reused on SQLite)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def add_document(django_capture_on_commit_callbacks):
     """Create a document through the upload service, running the (eager) extraction after commit."""
