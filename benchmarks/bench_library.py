@@ -410,7 +410,8 @@ def main(argv=None):
             "filtered": measure(session, f"{base}?tag={quote(tag)}&type=texte&tri=titre", args.warmup, args.requests),
         }
         results["server_rss_mib_after_listing"] = round(server.rss_total(), 1)
-        results["ingest"] = ingest(session, group, corpus, args.ingest, args.ingest_pages)
+        if args.ingest:
+            results["ingest"] = ingest(session, group, corpus, args.ingest, args.ingest_pages)
         if args.big_mb:
             results["big_upload"] = big_upload(session, server, group, args.big_mb)
         results["server_rss_mib_end"] = round(server.rss_total(), 1)
