@@ -171,7 +171,9 @@ WAGTAILDOCS_EXTENSIONS = [
 ]  # fmt: skip
 WAGTAILDOCS_MAX_UPLOAD_SIZE = env.get("DOCUMENT_MAX_UPLOAD_SIZE")
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "documents.forms.AdminDocumentFormBase"
-WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf", "text/plain", "image/png", "image/jpeg", "image/gif", "image/webp"]
+WAGTAILDOCS_INLINE_CONTENT_TYPES = [
+    "application/pdf", "text/plain", "image/png", "image/jpeg", "image/gif", "image/webp",
+]  # fmt: skip
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_MODERATION_ENABLED = True
