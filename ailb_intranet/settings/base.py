@@ -146,6 +146,12 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Uploads stream to a temporary file beyond this size instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The first handler refuses a file past DOCUMENT_MAX_UPLOAD_SIZE while it streams in.
+FILE_UPLOAD_HANDLERS = [
+    "documents.upload_handlers.MaxSizeUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 EMAIL_BACKEND = env.get("EMAIL_BACKEND")
 EMAIL_HOST = env.get("EMAIL_HOST")
@@ -179,7 +185,10 @@ WAGTAILDOCS_EXTENSIONS = [
     "png", "jpg", "jpeg", "gif", "webp",
 ]  # fmt: skip
 WAGTAILDOCS_MAX_UPLOAD_SIZE = env.get("DOCUMENT_MAX_UPLOAD_SIZE")
-WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf", "text/plain"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "documents.forms.AdminDocumentFormBase"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = [
+    "application/pdf", "text/plain", "image/png", "image/jpeg", "image/gif", "image/webp",
+]  # fmt: skip
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_MODERATION_ENABLED = True
@@ -222,6 +231,16 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each app adds its periodic entries here; every entry expires before its
 # next run so a backlog never piles up.
 CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE["documents-purge-trash"] = {
+    "task": "documents.purge_trash",
+    "schedule": 6 * 3600,
+    "options": {"expires": 3 * 3600},
+}
+CELERY_BEAT_SCHEDULE["documents-sweep-pending"] = {
+    "task": "documents.sweep_pending_documents",
+    "schedule": 600,
+    "options": {"expires": 300},
+}
 
 LOGGING = {
     "version": 1,
