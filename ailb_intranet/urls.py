@@ -15,6 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("workgroups.urls")),
     path("", include("search.urls")),
+    path("", include("digests.urls")),
 ]
 
 if settings.DEBUG:
