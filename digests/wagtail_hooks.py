@@ -27,7 +27,7 @@ class DeliveryViewSet(ModelViewSet):
     icon = "mail"
     menu_label = "Envois"
     url_prefix = "digests/envois"
-    basename = "digests_delivery"
+    name = "digests_delivery"
     list_display = [
         "__str__",
         "status",
@@ -49,7 +49,7 @@ class PartnerViewSet(ModelViewSet):
     icon = "group"
     menu_label = "Partenaires abonnés"
     url_prefix = "digests/partenaires"
-    basename = "digests_partner"
+    name = "digests_partner"
     list_display = ["name", "organisation", "email", "is_active"]
     search_fields = ["name", "organisation", "email"]
     form_fields = ["name", "organisation", "email", "is_active"]
@@ -60,7 +60,7 @@ class SubscriptionViewSet(ModelViewSet):
     icon = "list-ul"
     menu_label = "Abonnements"
     url_prefix = "digests/abonnements"
-    basename = "digests_subscription"
+    name = "digests_subscription"
     list_display = ["__str__", "group", "frequency", PreviewColumn("preview", label="Prochaine lettre")]
     list_filter = ["frequency", "group"]
     form_fields = ["user", "partner", "group", "frequency"]

@@ -50,7 +50,9 @@ def test_new_member_is_subscribed_weekly_and_keeps_their_choice(roles, make_user
     ],
 )  # fmt: skip
 def test_each_recipient_sees_only_what_they_may(world, who, expected, forbidden):
-    recipient = recipients.from_partner(world.partner) if who == "partenaire" else recipients.from_user(world.users[who])
+    recipient = (
+        recipients.from_partner(world.partner) if who == "partenaire" else recipients.from_user(world.users[who])
+    )
     seen = titles(digest_for(recipient, world.when))
     assert expected <= seen
     assert not (forbidden & seen)
