@@ -1,6 +1,8 @@
 """A real Celery worker (Redis broker) is SIGKILLed in the middle of a batch;
 another worker takes over. Every due recipient gets exactly one digest."""
 
+import atexit
+import contextlib
 import os
 import signal
 import subprocess
@@ -51,6 +53,9 @@ def start_worker(smtp_port, log_path):
          "--without-gossip", "--without-mingle", "-l", "INFO"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
+    # Never leave a worker behind, even if pytest itself is interrupted: a stray
+    # worker on the same Redis database would steal the next run's tasks.
+    atexit.register(kill, process)
     # Tasks wait in Redis until the worker consumes them; the banner shows it started.
     assert wait_for(lambda: "[tasks]" in Path(log_path).read_text(), timeout=60), Path(log_path).read_text()[-3000:]
     return process
@@ -58,7 +63,8 @@ def start_worker(smtp_port, log_path):
 
 def kill(process):
     if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
 
 
@@ -94,7 +100,8 @@ def test_sigkill_mid_batch_then_new_worker_delivers_each_digest_exactly_once(wor
         time.sleep(LEASE + 0.5)  # the interrupted send's lease runs out
         send_tick(world.when)  # the next beat tick sweeps up what the dead worker held
         done = wait_for(lambda: Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 10, timeout=60)
-        assert done, (tmp_path / "worker2.log").read_text()[-3000:]
+        rows = list(Delivery.objects.values_list("recipient_key", "status", "attempts", "last_error"))
+        assert done, (rows, smtp_sink.recipients(), (tmp_path / "worker2.log").read_text()[-1500:])
         time.sleep(1)  # let any stray duplicate arrive before counting
     finally:
         kill(first)
