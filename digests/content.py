@@ -48,6 +48,7 @@ class Digest:
     since: object
     cutoff: object
     sections: list
+    subscribed_ids: list = field(default_factory=list)  # every group of this digest's frequency
 
     @property
     def is_empty(self):
@@ -55,7 +56,8 @@ class Digest:
 
     @property
     def group_ids(self):
-        return [section.group.pk for section in self.sections]
+        """Groups an unsubscribe from this digest leaves: all it covers, with news or not."""
+        return self.subscribed_ids or [section.group.pk for section in self.sections]
 
     def summary(self):
         docs = sum(len(s.documents) for s in self.sections)
@@ -138,7 +140,8 @@ def build_digest(recipient, frequency, since, cutoff, cache=None):
     viewer = recipient.viewer
     partner = recipient.is_partner
     sections = []
-    for group in subscribed_groups(recipient, frequency):
+    groups = subscribed_groups(recipient, frequency)
+    for group in groups:
         key = (group.pk, since, cutoff)
         if key not in cache:
             cache[key] = _group_items(group, since, cutoff)
@@ -187,4 +190,11 @@ def build_digest(recipient, frequency, since, cutoff, cache=None):
                 )
         if section.documents or section.news or section.meetings:
             sections.append(section)
-    return Digest(recipient=recipient, frequency=frequency, since=since, cutoff=cutoff, sections=sections)
+    return Digest(
+        recipient=recipient,
+        frequency=frequency,
+        since=since,
+        cutoff=cutoff,
+        sections=sections,
+        subscribed_ids=[g.pk for g in groups],
+    )
