@@ -25,7 +25,7 @@ pytestmark = [
     pytest.mark.celery_worker,
     pytest.mark.postgres,
     pytest.mark.smtp,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 
