@@ -11,7 +11,6 @@ from django.conf import settings
 
 from documents.models import DocumentVersion, IntranetDocument
 from workgroups.access import can_view_document, can_view_page
-from workgroups.membership import group_ids_of
 from workgroups.models import MeetingPage, NewsPage, Visibility, WorkingGroupPage
 
 from .models import Subscription
@@ -66,22 +65,21 @@ class Digest:
         return f"{len(self.sections)} groupe(s) : {docs} document(s), {news} actualité(s), {meetings} réunion(s)"
 
 
-def subscribed_groups(recipient, frequency):
-    """Live groups ``recipient`` follows at ``frequency`` and may still see."""
-    groups = [
-        s.group
-        for s in Subscription.objects.filter(
+def subscribed_groups(recipient, frequency, subscriptions=None):
+    """Live groups ``recipient`` follows at ``frequency`` and may still see.
+    ``subscriptions`` (with groups) may be preloaded by a batch."""
+    if subscriptions is None:
+        subscriptions = Subscription.objects.filter(
             frequency=frequency, group__live=True, **subscriptions_filter(recipient.key)
-        )
-        .select_related("group", "group__collection")
-        .order_by("group__title")
-    ]
+        ).select_related("group", "group__collection")
+    groups = sorted((s.group for s in subscriptions), key=lambda g: g.title)
     viewer = recipient.viewer
     if recipient.is_partner:
         groups = [g for g in groups if g.visibility == Visibility.OPEN]
     else:
-        member_of = group_ids_of(recipient.user)  # a member removed from a group stops receiving it
-        groups = [g for g in groups if g.pk in member_of]
+        # A member removed from a group stops receiving it.
+        auth_ids = {g.pk for g in recipient.user.groups.all()}
+        groups = [g for g in groups if g.members_group_id in auth_ids or g.animateurs_group_id in auth_ids]
     return [g for g in groups if can_view_page(viewer, g)]
 
 
@@ -134,13 +132,13 @@ def _name(user):
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
-def build_digest(recipient, frequency, since, cutoff, cache=None):
+def build_digest(recipient, frequency, since, cutoff, cache=None, subscriptions=None):
     """The digest of ``recipient``; ``cache`` (a dict) shares group queries across a batch."""
     cache = {} if cache is None else cache
     viewer = recipient.viewer
     partner = recipient.is_partner
     sections = []
-    groups = subscribed_groups(recipient, frequency)
+    groups = subscribed_groups(recipient, frequency, subscriptions)
     for group in groups:
         key = (group.pk, since, cutoff)
         if key not in cache:

@@ -25,6 +25,7 @@ class Recipient:
     name: str
     user: object = None
     partner: Partner = None
+    partner_viewer: PartnerViewer = None  # shared by the partners of a batch
 
     @property
     def is_partner(self):
@@ -32,7 +33,11 @@ class Recipient:
 
     @property
     def viewer(self):
-        return self.user if self.user is not None else PartnerViewer()
+        if self.user is not None:
+            return self.user
+        if self.partner_viewer is None:
+            self.partner_viewer = PartnerViewer()
+        return self.partner_viewer
 
 
 def from_user(user):

@@ -19,14 +19,17 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from workgroups.access import prime_access_cache
+
 from . import recipients
 from .content import build_digest
 from .mail import build_message, message_id
-from .models import DONE_STATUSES, Delivery, DeliveryStatus, Subscription
+from .models import DONE_STATUSES, SENDING_FREQUENCIES, Delivery, DeliveryStatus, Partner, Subscription
 from .schedule import LENGTH, due_periods
 
 logger = logging.getLogger("ailb.digests")
@@ -88,7 +91,7 @@ def take_dispatchable(now=None):
 
 
 def claim(pk):
-    """Take row ``pk`` for sending, or None if someone else has it or it is done."""
+    """Take row ``pk`` for sending (a fresh copy), or None if someone else has it or it is done."""
     now = timezone.now()
     claimable = (
         Q(status=DeliveryStatus.PENDING)
@@ -160,22 +163,72 @@ def _record_failure(delivery, exc, result):
         logger.error("Lettre %s en échec : %s", delivery.pk, error)
 
 
+class BatchContext:
+    """Everything a batch reads, loaded with a fixed number of queries whatever
+    the batch size: recipients, their auth groups, subscriptions, previous
+    digests and the view restrictions (via ``workgroups.access``)."""
+
+    def __init__(self, ids):
+        rows = list(Delivery.objects.filter(pk__in=ids).values_list("recipient_key", "frequency", "cutoff"))
+        user_ids = {int(k[5:]) for k, _f, _c in rows if k.startswith("user:")}
+        partner_ids = {int(k[8:]) for k, _f, _c in rows if k.startswith("partner:")}
+        users = get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email="")
+        self.users = {u.pk: u for u in users.prefetch_related("groups")}
+        self.partners = {p.pk: p for p in Partner.objects.filter(pk__in=partner_ids, is_active=True)}
+        prime_access_cache(self.users.values())
+        self.partner_viewer = recipients.PartnerViewer()
+        prime_access_cache([self.partner_viewer])
+        self.subscriptions = {}
+        subs = Subscription.objects.filter(
+            Q(user_id__in=user_ids) | Q(partner_id__in=partner_ids), frequency__in=SENDING_FREQUENCIES,
+            group__live=True,
+        ).select_related("group", "group__collection")  # fmt: skip
+        for sub in subs:
+            self.subscriptions.setdefault((sub.recipient_key, sub.frequency), []).append(sub)
+        self.done = {}
+        keys = {k for k, _f, _c in rows}
+        for key, frequency, cutoff in Delivery.objects.filter(
+            recipient_key__in=keys, status__in=DONE_STATUSES
+        ).values_list("recipient_key", "frequency", "cutoff"):
+            self.done.setdefault((key, frequency), []).append(cutoff)
+        self.cache = {}
+
+    def recipient(self, key):
+        kind, _, pk = key.partition(":")
+        if kind == "user" and int(pk) in self.users:
+            return recipients.from_user(self.users[int(pk)])
+        if kind == "partner" and int(pk) in self.partners:
+            recipient = recipients.from_partner(self.partners[int(pk)])
+            recipient.partner_viewer = self.partner_viewer
+            return recipient
+        return None
+
+    def since(self, delivery):
+        earlier = [c for c in self.done.get((delivery.recipient_key, delivery.frequency), []) if c < delivery.cutoff]
+        return max(earlier) if earlier else delivery.cutoff - LENGTH[delivery.frequency]
+
+    def digest(self, delivery):
+        recipient = self.recipient(delivery.recipient_key)
+        if recipient is None:
+            return None
+        subs = self.subscriptions.get((recipient.key, delivery.frequency), [])
+        return build_digest(recipient, delivery.frequency, self.since(delivery), delivery.cutoff, self.cache, subs)
+
+
 def send_batch(ids):
     """Send the deliveries ``ids`` over one SMTP connection."""
     result = BatchResult()
     connection = None
-    cache = {}
+    context = BatchContext(ids)
     try:
         for pk in ids:
             delivery = claim(pk)
             if delivery is None:
                 continue
             try:
-                recipient = recipients.from_key(delivery.recipient_key)
-                digest = None
-                if recipient is not None:
-                    since = previous_cutoff(delivery)
-                    digest = build_digest(recipient, delivery.frequency, since, delivery.cutoff, cache)
+                digest = context.digest(delivery)
+                if digest is not None:
+                    recipient = digest.recipient
                 if digest is None or digest.is_empty:
                     _finish(
                         delivery,

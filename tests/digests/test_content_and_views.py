@@ -173,3 +173,29 @@ def test_send_digests_command(world, capsys):
     assert not Delivery.objects.exists() and mail.outbox == []
     call_command("send_digests", "--now", world.when.isoformat(), "--group", world.other.slug)
     assert [m.to[0] for m in mail.outbox] == ["Autre Test <autre@example.org>"]
+
+
+def test_batch_reads_do_not_grow_with_batch_size(world, make_user):
+    """GIVEN batches of 4 and of 12 recipients WHEN sent THEN the reads are the same
+    and only the ledger's own claim/read/finish (3 queries) is paid per mail."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def run(when):
+        from django.core.cache import cache
+
+        cache.clear()  # same cold start (Wagtail caches site root paths)
+        mail.outbox = []
+        sending.plan(when)
+        ids = sending.take_dispatchable()
+        with CaptureQueriesContext(connection) as ctx:
+            result = sending.send_batch(ids)
+        return len(result.sent), len(ctx.captured_queries)
+
+    small, small_queries = run(world.when)
+    for n in range(8):
+        set_role(world.open, make_user(f"technicien{n}"), Role.MEMBER)
+    Delivery.objects.all().delete()
+    big, big_queries = run(world.when)
+    assert (small, big) == (4, 12)
+    assert big_queries - small_queries == 3 * (big - small)
