@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("workgroups.urls")),
     path("", include("search.urls")),
     path("", include("directory.urls")),
+    path("", include("digests.urls")),
 ]
 
 if settings.DEBUG:

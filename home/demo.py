@@ -108,6 +108,10 @@ def seed(log=print, today=None):
                                   body=f"<p>{summary}</p>", owner=people["v.poteau"]))  # fmt: skip
         counts["actualités"] += 1
 
+    from digests.seed import seed_subscriptions
+
+    seed_subscriptions(log)
+
     for label, count in counts.items():
         log(f"  {count} {label} créé(e)s")
 

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "search",
     "plone_import",
     "directory",
+    "digests",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -163,6 +164,12 @@ EMAIL_FILE_PATH = env.get("EMAIL_FILE_PATH")
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 DIGEST_REPLY_TO = env.get("DIGEST_REPLY_TO")
+DIGEST_DAILY_HOUR = env.get("DIGEST_DAILY_HOUR")
+DIGEST_WEEKLY_DAY = env.get("DIGEST_WEEKLY_DAY")
+DIGEST_BATCH_SIZE = env.get("DIGEST_BATCH_SIZE")
+DIGEST_SENDING_LEASE = env.get("DIGEST_SENDING_LEASE")
+DIGEST_MAX_ATTEMPTS = 6
+DIGEST_RETRY_BACKOFF = 60  # seconds, doubled at each attempt, plus jitter
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Intranet AILB"
@@ -240,6 +247,11 @@ CELERY_BEAT_SCHEDULE["documents-sweep-pending"] = {
     "task": "documents.sweep_pending_documents",
     "schedule": 600,
     "options": {"expires": 300},
+}
+CELERY_BEAT_SCHEDULE["dispatch-due-digests"] = {
+    "task": "digests.tasks.dispatch_due_digests",
+    "schedule": 15 * 60,
+    "options": {"expires": 10 * 60},
 }
 
 LOGGING = {
