@@ -13,10 +13,12 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("security.urls")),
     path("admin/", include(wagtailadmin_urls)),
+    path("", include("documents.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("workgroups.urls")),
     path("", include("search.urls")),
     path("", include("directory.urls")),
+    path("", include("digests.urls")),
 ]
 
 if settings.DEBUG:

@@ -108,12 +108,18 @@ def seed(log=print, today=None):
                                   body=f"<p>{summary}</p>", owner=people["v.poteau"]))  # fmt: skip
         counts["actualités"] += 1
 
+    from digests.seed import seed_subscriptions
+
+    seed_subscriptions(log)
+
     for label, count in counts.items():
         log(f"  {count} {label} créé(e)s")
 
     from directory.demo import seed_directory
 
     seed_directory(log, groups=groups)
+    counts["documents"] = seed_documents(groups, people)
+    log(f"  {counts['documents']} documents déposés")
     return {"pages": pages, "groups": groups, "people": people, "counts": counts}
 
 
@@ -121,3 +127,22 @@ def _referent(person, mandate):
     from workgroups.models import GroupReferent
 
     return GroupReferent(name=person.get_full_name(), mandate=mandate, user=person)
+
+
+def seed_documents(groups, people):
+    """One document per group drawn from the report, through the same upload
+    service as the library (checks, versions, extraction after commit)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents.models import IntranetDocument
+    from documents.services.upload import create_document
+
+    created = 0
+    for slug, title, filename, tags, text in data.DOCUMENTS:
+        group = groups[slug]
+        if IntranetDocument.objects.filter(collection=group.collection, title=title).exists():
+            continue
+        upload = SimpleUploadedFile(filename, text.encode("utf-8"), content_type="text/markdown")
+        create_document(upload, collection=group.collection, user=people["v.poteau"], title=title, tags=tags)
+        created += 1
+    return created

@@ -196,3 +196,42 @@ LEADER_CONTACTS = [
 
 DEMO_PASSWORD = "ailb-demo-2021"  # noqa: S105 - documented local demo password
 ADMIN_USERNAME = "admin"
+
+# Documents of the demo libraries, from the report's text: group slug, title, filename, tags, Markdown.
+DOCUMENTS = [
+    ("habiter", "Habiter : un séminaire pour une ambition", "habiter-seminaire.md", ["séminaire", "charte"],
+     "# Habiter, un séminaire pour une ambition\n\nLe sujet « Vivre et habiter les territoires ruraux » sera "
+     "traité sous un format séminaire. Cette réflexion collective vise à déterminer ce que peut être une politique "
+     "de l'habitat dans les EPCI des territoires intermétropolitains, en partant de leurs ressources, de leurs "
+     "expériences et de leurs interrogations.\n\nDe l'automne 2021 au printemps 2022, trois à quatre séminaires "
+     "aboutiront à la rédaction d'une charte de « l'Habiter en territoires intermétropolitains ». Au printemps "
+     "2022, un colloque sera organisé pour les partenaires et parties prenantes.\n"),
+    ("dechets", "Déchets : hausse de la TGAP et tri à la source", "dechets-tgap.md", ["TGAP", "réglementation"],
+     "# Déchets\n\nLa loi de transition énergétique généralise le tri des déchets à la source à partir de 2025, "
+     "obligation avancée à 2024 par une réglementation européenne. L'État augmente progressivement la TGAP pour "
+     "dissuader la mise en décharge des ordures ménagères : le coût de traitement des déchets augmentera fortement "
+     "pour les collectivités et les syndicats de traitement.\n\nUn temps fort d'une demi-journée est proposé en "
+     "novembre, construit avec les deux Régions qui ont la compétence.\n"),
+    ("eau", "Eau : révision du SDAGE avec l'EPTB Vilaine", "eau-sdage.md", ["SDAGE", "EPTB Vilaine"],
+     "# Eau\n\nLa gestion de l'eau reste un sujet d'inquiétude pour les élus : ressource en qualité et en "
+     "quantité, gestion des milieux aquatiques et prévention des inondations (GEMAPI), assainissement. Les membres "
+     "de l'AILB travaillent avec l'EPTB Vilaine pour proposer aux EPCI un temps de prise de connaissance sur la "
+     "révision du schéma directeur d'aménagement et de gestion des eaux.\n"),
+    ("tourisme", "Tourisme : vers une cartographie des stratégies", "tourisme-cartographie.md",
+     ["cartographie", "Vilaine"],
+     "# Tourisme\n\nLes élus considèrent le tourisme comme un facteur d'attractivité et de développement. Le "
+     "groupe de travail partagera les projets touristiques des territoires (bassin fluvial Vilaine, Oust, canal) "
+     "et consolidera une cartographie des stratégies et des projets touristiques.\n"),
+    ("hydrogene", "Note confidentielle : SAS MHOOVE et stations hydrogène", "mhoove-note.md",
+     ["MHOOVE", "confidentiel"],
+     "# SAS MHOOVE\n\nConstituée en mars 2021, la SAS MHOOVE rassemble un pool de compétences managériales, "
+     "techniques et financières pour la production et la distribution d'énergies renouvelables, notamment "
+     "l'hydrogène vert produit par électrolyse. Elle est installée zone d'activités de Briangaud, à Redon.\n\n"
+     "Document réservé aux membres du groupe (partenaires industriels).\n"),
+    ("campus", "Campus de proximité : le modèle CAMPUS ESPRIT Industries", "campus-esprit.md",
+     ["alternance", "charte"],
+     "# Campus de proximité\n\nOuvert à Redon en 2014, le CAMPUS ESPRIT Industries propose des formations "
+     "supérieures en alternance (BAC+3 à BAC+5). Ses effectifs sont passés de 47 à 360 étudiants-alternants entre "
+     "2014 et 2020. Les territoires d'industries de l'AILB (Redon, Ancenis, Châteaubriant-Derval, Ploërmel) "
+     "préparent une « Charte des CAMPUS de proximité ».\n"),
+]  # fmt: skip

@@ -24,6 +24,7 @@ from home.models import ContentPage
 from workgroups.access import visible_documents, visible_pages
 from workgroups.models import MeetingPage, NewsPage, WorkingGroupPage
 
+from . import pg_search
 from .snippets import snippets_for
 
 PER_PAGE = 20
@@ -225,20 +226,25 @@ def _facets(page_results, doc_results, groups, doc_ct):
                 .order_by("-n", "tag__name")[:FACET_SIZE]
             )
             tag_counts = [(row["tag__name"], row["n"]) for row in tag_rows]
+    facets = _facet_lists(group_counts, type_counts, kind_counts, tag_counts, year_counts, groups)
+    return facets, page_total, doc_total
+
+
+def _facet_lists(group_counts, type_counts, kind_counts, tag_counts, year_counts, groups):
+    """Facets as {name: [(value, label, n)]}, biggest first (years newest first)."""
     group_titles = {g.slug: g.title for g in groups}
     kind_labels = dict(FileKind.choices)
 
     def ranked(counter):
         return sorted(counter.items(), key=lambda item: (-item[1], str(item[0])))
 
-    facets = {
+    return {
         "groupe": [(slug, group_titles[slug], n) for slug, n in ranked(group_counts)],
         "type": [(key, KINDS[key][0], n) for key, n in ranked(type_counts)],
         "fichier": [(kind, kind_labels.get(kind, kind), n) for kind, n in ranked(kind_counts)],
         "tag": [(name, name, n) for name, n in tag_counts],
         "annee": [(year, str(year), n) for year, n in sorted(year_counts.items(), reverse=True)],
     }
-    return facets, page_total, doc_total
 
 
 def run_search(user, parsed, filters, request=None):
@@ -257,6 +263,8 @@ def run_search(user, parsed, filters, request=None):
     doc_ct = ContentType.objects.get_for_model(IntranetDocument)
     page_qs = _page_queryset(user, filters, group)
     doc_qs = _document_queryset(user, filters, group, doc_ct)
+    if pg_search.available():
+        return _run_postgres(outcome, parsed, filters, groups, page_qs, doc_qs, doc_ct, request)
     ascending = _backend_scores_ascending()
     limit = filters.page * PER_PAGE
 
@@ -274,6 +282,54 @@ def run_search(user, parsed, filters, request=None):
 
     candidates.sort(key=lambda item: (item[0], item[2].pk), reverse=True)
     chosen = candidates[(filters.page - 1) * PER_PAGE : filters.page * PER_PAGE]
+    outcome.hits = _to_hits(chosen, groups, parsed, request)
+    return outcome
+
+
+def _run_postgres(outcome, parsed, filters, groups, page_qs, doc_qs, doc_ct, request):
+    """Fast path: one statement finds the matches once and derives hits, totals, facets and tags."""
+    page_kinds = {ContentType.objects.get_for_model(model).pk: key for key, (_l, model) in KINDS.items() if model}
+    found = pg_search.search(
+        parsed, page_qs, doc_qs,
+        page_cts=list(page_kinds), doc_ct=doc_ct.pk,
+        prefix_length=len(groups[0].path) if groups else 1,
+        by_date=filters.tri == "date", limit=filters.page * PER_PAGE,
+    )  # fmt: skip
+    outcome.total = sum(found["totals"].values())
+    outcome.num_pages = min(MAX_PAGE, -(-outcome.total // PER_PAGE))
+    by_path = {g.path: g.slug for g in groups}
+    by_collection = {str(g.collection_id): g.slug for g in groups}
+    group_counts, type_counts, year_counts = {}, {}, {}
+    for counter, source, keys in (
+        (group_counts, found["facets"]["grp"], by_path),
+        (group_counts, found["facets"]["coll"], by_collection),
+        (type_counts, found["facets"]["ct"], {str(ct): key for ct, key in page_kinds.items()}),
+    ):
+        for value, n in source.items():
+            if value in keys:
+                counter[keys[value]] = counter.get(keys[value], 0) + n
+    if found["totals"].get("document"):
+        type_counts["document"] = found["totals"]["document"]
+    for year, n in found["facets"]["year"].items():
+        year_counts[int(year)] = n
+    outcome.facets = _facet_lists(
+        group_counts, type_counts, found["facets"]["fkind"], found["tags"], year_counts, groups
+    )
+
+    chosen_ids = found["hits"][(filters.page - 1) * PER_PAGE : filters.page * PER_PAGE]
+    page_ids = [pk for _r, kind, pk in chosen_ids if kind == "page"]
+    doc_ids = [pk for _r, kind, pk in chosen_ids if kind == "document"]
+    pages = {page.pk: page for page in Page.objects.filter(pk__in=page_ids)} if page_ids else {}
+    documents = (
+        {doc.pk: doc for doc in IntranetDocument.objects.filter(pk__in=doc_ids).defer("extracted_text")}
+        if doc_ids
+        else {}
+    )
+    chosen = []
+    for rank, kind, pk in chosen_ids:
+        obj = pages.get(pk) if kind == "page" else documents.get(pk)
+        if obj is not None:
+            chosen.append((rank, kind, obj))
     outcome.hits = _to_hits(chosen, groups, parsed, request)
     return outcome
 

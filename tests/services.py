@@ -58,3 +58,12 @@ def missing(marker):
 
 
 SERVICE_MARKERS = ("postgres", "redis", "celery_worker", "browser")
+
+
+def free_port():
+    """A loopback port nobody listens on right now, for servers a test starts."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -5,9 +5,14 @@ Wagtail's audit log."""
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from wagtail.log_actions import log
 
 from .access import clear_access_cache
+
+# Sent after a user's role in a group changed: sender=WorkingGroupPage,
+# group_page, user, previous, role (None when removed). Digests subscribe here.
+role_changed = Signal()
 
 
 class Role:
@@ -104,4 +109,5 @@ def set_role(group_page, user, role, actor=None):
             user=actor,
             data={"user": user.get_username(), "user_id": user.pk, "from": previous, "to": role},
         )
+        role_changed.send(sender=type(group_page), group_page=group_page, user=user, previous=previous, role=role)
     return previous

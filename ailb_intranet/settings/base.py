@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "search",
     "plone_import",
     "directory",
+    "digests",
     "security",
     "ops",
     "csp",
@@ -202,6 +203,12 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Uploads stream to a temporary file beyond this size instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The first handler refuses a file past DOCUMENT_MAX_UPLOAD_SIZE while it streams in.
+FILE_UPLOAD_HANDLERS = [
+    "documents.upload_handlers.MaxSizeUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 EMAIL_BACKEND = env.get("EMAIL_BACKEND")
 EMAIL_HOST = env.get("EMAIL_HOST")
@@ -213,6 +220,12 @@ EMAIL_FILE_PATH = env.get("EMAIL_FILE_PATH")
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 DIGEST_REPLY_TO = env.get("DIGEST_REPLY_TO")
+DIGEST_DAILY_HOUR = env.get("DIGEST_DAILY_HOUR")
+DIGEST_WEEKLY_DAY = env.get("DIGEST_WEEKLY_DAY")
+DIGEST_BATCH_SIZE = env.get("DIGEST_BATCH_SIZE")
+DIGEST_SENDING_LEASE = env.get("DIGEST_SENDING_LEASE")
+DIGEST_MAX_ATTEMPTS = 6
+DIGEST_RETRY_BACKOFF = 60  # seconds, doubled at each attempt, plus jitter
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Intranet AILB"
@@ -235,7 +248,10 @@ WAGTAILDOCS_EXTENSIONS = [
     "png", "jpg", "jpeg", "gif", "webp",
 ]  # fmt: skip
 WAGTAILDOCS_MAX_UPLOAD_SIZE = env.get("DOCUMENT_MAX_UPLOAD_SIZE")
-WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf", "text/plain"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "documents.forms.AdminDocumentFormBase"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = [
+    "application/pdf", "text/plain", "image/png", "image/jpeg", "image/gif", "image/webp",
+]  # fmt: skip
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_MODERATION_ENABLED = True
@@ -278,6 +294,21 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each app adds its periodic entries here; every entry expires before its
 # next run so a backlog never piles up.
 CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE["documents-purge-trash"] = {
+    "task": "documents.purge_trash",
+    "schedule": 6 * 3600,
+    "options": {"expires": 3 * 3600},
+}
+CELERY_BEAT_SCHEDULE["documents-sweep-pending"] = {
+    "task": "documents.sweep_pending_documents",
+    "schedule": 600,
+    "options": {"expires": 300},
+}
+CELERY_BEAT_SCHEDULE["dispatch-due-digests"] = {
+    "task": "digests.tasks.dispatch_due_digests",
+    "schedule": 15 * 60,
+    "options": {"expires": 10 * 60},
+}
 # Tasks parked while Redis was down (ailb_intranet.tasks.enqueue) go out again.
 CELERY_BEAT_SCHEDULE["resend-pending-tasks"] = {
     "task": "ops.resend_pending_tasks",

@@ -37,6 +37,10 @@ VARIABLES = {
     "EMAIL_FILE_PATH": (str, str(BASE_DIR / "var" / "mail"), "Dossier des courriels (dev)."),
     "DEFAULT_FROM_EMAIL": (str, "AILB Intranet <intranet@ailb.example.org>", "Expéditeur."),
     "DIGEST_REPLY_TO": (str, "", "Adresse de réponse des lettres d'information."),
+    "DIGEST_DAILY_HOUR": (int, 8, "Heure (Europe/Paris, 0-23) d'envoi des lettres quotidiennes et hebdomadaires."),
+    "DIGEST_WEEKLY_DAY": (int, 1, "Jour d'envoi des lettres hebdomadaires (1 = lundi … 7 = dimanche)."),
+    "DIGEST_BATCH_SIZE": (int, 100, "Nombre de lettres par tâche (une connexion SMTP par lot)."),
+    "DIGEST_SENDING_LEASE": (int, 600, "Secondes après lesquelles un envoi interrompu est repris."),
     "DOCUMENT_MAX_UPLOAD_SIZE": (int, 100 * 1024 * 1024, "Taille maximale d'un dépôt (octets)."),
     "DOCUMENT_TRASH_RETENTION_DAYS": (int, 30, "Jours en corbeille avant purge."),
     "LOG_LEVEL": (str, "INFO", "Niveau de journalisation."),
@@ -50,10 +54,8 @@ def get(name, default=None):
     kind, declared_default, _ = VARIABLES[name]
     fallback = declared_default if default is None else default
     parser = {str: env.str, bool: env.bool, int: env.int, list: env.list}[kind]
-    if fallback is REQUIRED:
-        value = parser(name) if name in env.ENVIRON else None
-    else:
-        value = parser(name, default=fallback)
+    present = name in env.ENVIRON
+    value = parser(name, default=fallback) if fallback is not REQUIRED else (parser(name) if present else None)
     if kind is list and value is not None:
         # "a.org, b.org" is how people write lists: tolerate the spaces.
         value = [item.strip() for item in value if item.strip()]

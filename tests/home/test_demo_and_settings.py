@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from documents.models import IntranetDocument
 from home import demo_data
 from workgroups.models import MeetingPage, NewsPage, WorkingGroupPage
 
@@ -25,12 +26,19 @@ def test_report_population_and_contribution_totals():
 
 
 @pytest.mark.django_db
-def test_seed_demo_is_idempotent_and_builds_the_six_groups():
+def test_seed_demo_is_idempotent_and_builds_the_six_groups(django_capture_on_commit_callbacks):
     out = StringIO()
-    call_command("seed_demo", stdout=out)
-    counts = (get_user_model().objects.count(), NewsPage.objects.count(), MeetingPage.objects.count())
+    with django_capture_on_commit_callbacks(execute=True):  # extraction runs after commit
+        call_command("seed_demo", stdout=out)
+
+    def counts():
+        return (get_user_model().objects.count(), NewsPage.objects.count(), MeetingPage.objects.count(),
+                IntranetDocument.objects.count())  # fmt: skip
+
+    before = counts()
     call_command("seed_demo", stdout=StringIO())
-    assert (get_user_model().objects.count(), NewsPage.objects.count(), MeetingPage.objects.count()) == counts
+    assert counts() == before
+    assert before[3] == 6
 
     groups = {g.slug: g for g in WorkingGroupPage.objects.all()}
     assert set(groups) == {"habiter", "dechets", "eau", "tourisme", "hydrogene", "campus"}
@@ -39,6 +47,9 @@ def test_seed_demo_is_idempotent_and_builds_the_six_groups():
     assert MeetingPage.objects.filter(start__year=2021, kind="ag").count() == 3
     assert [r.name for r in groups["hydrogene"].referents.all()] == ["Bernard Ethoré", "Dominique David"]
     assert "ailb-demo-2021" in out.getvalue()
+    secret = IntranetDocument.objects.get(title__startswith="Note confidentielle")
+    assert secret.collection == groups["hydrogene"].collection
+    assert "MHOOVE" in secret.extracted_text
 
 
 def _run(settings_module, **env):

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.services import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -20,7 +22,7 @@ def test_small_search_benchmark_run(transactional_db, tmp_path):
     out = tmp_path / "bench.json"
     env = {**os.environ, "DATABASE_URL": url, "BENCH_RESEED": "1"}
     subprocess.run(
-        [sys.executable, "benchmarks/bench_search.py", "--n", "300", "--port", "8322", "--out", str(out)],
+        [sys.executable, "benchmarks/bench_search.py", "--n", "300", "--port", str(free_port()), "--out", str(out)],
         cwd=ROOT, env=env, check=True, timeout=300,
     )  # fmt: skip
     figures = json.loads(out.read_text())
