@@ -23,7 +23,10 @@ _FALLBACKS = {
     "delete_many": lambda args, kwargs: None,
     "clear": lambda args, kwargs: False,
     "get_or_set": None,  # composed of get/add: already covered
-    "incr": None,  # callers expect an exception when the key is missing
+    # A counter that cannot be reached reads as freshly started (invalidation
+    # stamps, throttles); a missing key still raises ValueError as usual.
+    "incr": lambda args, kwargs: kwargs.get("delta", args[1] if len(args) > 1 else 1),
+    "decr": lambda args, kwargs: -kwargs.get("delta", args[1] if len(args) > 1 else 1),
 }
 
 

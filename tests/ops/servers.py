@@ -78,10 +78,11 @@ def web_env(redis_port=None, **extra):
 
 def start_gunicorn(env, port=WEB_PORT, workers=2, threads=2):
     env = dict(env, PORT=str(port), WEB_CONCURRENCY=str(workers), GUNICORN_THREADS=str(threads))
+    log = open(os.environ.get("AILB_GUNICORN_LOG", os.devnull), "a")  # noqa: SIM115 - lives with the process
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "--bind", f"127.0.0.1:{port}",
          "ailb_intranet.wsgi:application"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True,
     )  # fmt: skip
     wait_until(lambda: requests.get(f"http://127.0.0.1:{port}/healthz/", timeout=2).ok, what="gunicorn")
     return process

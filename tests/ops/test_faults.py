@@ -30,7 +30,10 @@ def world(make_user, make_group):
     user.save()
     set_role(eau, user, Role.MEMBER)
     document = IntranetDocument.objects.create(
-        title="Note", file=ContentFile(b"contenu de la note", name="note.txt"), collection=eau.collection
+        title="Note",
+        file=ContentFile(b"contenu de la note", name="note.txt"),
+        collection=eau.collection,
+        uploaded_by_user=user,
     )
     return {"group": eau, "document": document}
 
@@ -50,6 +53,20 @@ def _browse(session, base, world):
     assert download.status_code == 200 and download.content == b"contenu de la note"
 
 
+def _upload(session, base, world, name):
+    """Drop a file in the group's library, as the library page's script does."""
+    url = f"{base}/groupes/{world['group'].slug}/documents/deposer/"
+    response = session.post(
+        url,
+        files={"files": (name, b"texte depose pendant le test", "text/plain")},
+        headers={"X-CSRFToken": session.cookies.get("csrftoken"), "Referer": url, "Accept": "application/json"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text[:500]
+    assert all(result["ok"] for result in response.json()["results"])
+    return IntranetDocument.objects.get(title=name.rsplit(".", 1)[0])
+
+
 def _manage(env, *args):
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=servers.ROOT, env=env, capture_output=True, text=True, timeout=120
@@ -67,6 +84,8 @@ def test_redis_stopped_pages_login_downloads_keep_working_and_work_resumes(world
         servers.stop(redis_server)  # Redis goes down in the middle of the run
         _browse(session, base, world)
         _browse(servers.login(base, "lecteur", PASSWORD), base, world)
+        uploaded = _upload(session, base, world, "depot-sans-redis.txt")
+        assert session.get(base + uploaded.url, timeout=15).status_code == 200
 
         # Work asked for while the broker is down is parked, not lost, and the request goes on.
         enqueue = "from django.db import transaction\nfrom ailb_intranet.tasks import enqueue\n"

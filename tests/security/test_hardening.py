@@ -166,3 +166,4 @@ def test_redis_cache_fails_soft_when_redis_is_down():
     assert cache.get_many(["a", "b"]) == {}
     assert cache.delete("clé") is False
     assert cache.get_or_set("clé", 3) == 3
+    assert cache.incr("compteur") == 1
