@@ -102,7 +102,10 @@ def content(roles):
     roles.open.add_child(instance=meeting)
     meeting.save_revision().publish()
     public_doc = IntranetDocument.objects.create(
-        title="Compte rendu Eau", file=ContentFile(b"compte rendu", name="cr-eau.txt"), collection=roles.open.collection
+        title="Compte rendu Eau",
+        file=ContentFile(b"compte rendu", name="cr-eau.txt"),
+        collection=roles.open.collection,
+        uploaded_by_user=roles.users["animateur"],
     )
     private_doc = IntranetDocument.objects.create(
         title="Note confidentielle hydrogène",

@@ -24,6 +24,7 @@ PAGES = {
     "groupes": "/groupes/",
     "groupe": "/groupes/eau/",
     "membres": "/groupes/eau/membres/",
+    "bibliotheque": "/groupes/eau/documents/",
     "actualites": "/actualites/",
     "actualite": None,
     "agenda": "/agenda/",
