@@ -417,6 +417,9 @@ class Importer:
             if file_changed:
                 self._store(doc.file, ref.filename, fh)
                 doc._set_document_file_metadata()
+            # Versions are written below from the export itself, not by the
+            # library's signal that versions admin uploads.
+            doc._ailb_versioning = True
             doc.save()
             if existing is None:
                 self._import_versions(doc, item)

@@ -17,6 +17,23 @@ def pytest_addoption(parser):
     )
 
 
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the database from its serialized copy.
+
+    A plain transactional test flushes every table, Wagtail's root page with
+    them, and re-creates content types; a serialized one after it would then
+    load duplicates. Treating them all alike keeps any order working."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = (
+            "transactional_db" in item.fixturenames
+            or "live_server" in item.fixturenames
+            or (marker is not None and marker.kwargs.get("transaction"))
+        )
+        if transactional and "django_db_serialized_rollback" not in item.fixturenames:
+            item.fixturenames.append("django_db_serialized_rollback")
+
+
 def pytest_runtest_setup(item):
     for marker in services.SERVICE_MARKERS:
         if item.get_closest_marker(marker) is None:

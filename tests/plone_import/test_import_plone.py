@@ -250,17 +250,16 @@ def test_malformed_side_file_stops_before_any_change(eau, plone_export):
     assert PloneObject.objects.count() == 0
 
 
-def test_extraction_adapter_queues_when_the_task_exists(monkeypatch, db):
-    import sys
-    import types
+def test_imported_files_are_classified_by_content_and_extracted(eau, plone_export, django_capture_on_commit_callbacks):
+    """GIVEN an export with files WHEN it is imported THEN each document gets its type sniffed from
+    its content and goes through the library's extraction pipeline, as an upload would."""
+    from documents.models import IntranetDocument
 
-    from plone_import.services import after_document_import
-
-    calls = []
-    fake = types.ModuleType("documents.tasks")
-    fake.extract_document_text = types.SimpleNamespace(delay_on_commit=calls.append)
-    monkeypatch.setitem(sys.modules, "documents.tasks", fake)
-    assert after_document_import(types.SimpleNamespace(pk=42)) is True
-    assert calls == [42]
-    monkeypatch.setitem(sys.modules, "documents.tasks", types.ModuleType("documents.tasks"))
-    assert after_document_import(types.SimpleNamespace(pk=43)) is False
+    with django_capture_on_commit_callbacks(execute=True):
+        run(plone_export, "--map", "/eau=eau")
+    documents = list(IntranetDocument.objects.all())
+    assert documents
+    for document in documents:
+        assert document.detected_type, document
+        assert document.extraction_status != "en_attente", document
+    assert any(document.extraction_status == "extrait" for document in documents)
