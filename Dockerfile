@@ -32,10 +32,11 @@ RUN pip install --no-deps .
 FROM python:3.11-slim-bookworm AS runtime
 
 # libmagic1: file type detection; poppler-utils: PDF text and previews;
-# libpq5, libjpeg, libwebp: PostgreSQL client and image libraries.
+# libpq5, libjpeg, libwebp: PostgreSQL client and image libraries; postgresql-client:
+# pg_dump/pg_restore for manage.py backup (same major version, 15, as the db service).
 RUN apt-get update \
  && apt-get install --yes --no-install-recommends \
-      libpq5 libmagic1 poppler-utils libjpeg62-turbo libwebp7 libwebpmux3 libwebpdemux2 \
+      libpq5 postgresql-client libmagic1 poppler-utils libjpeg62-turbo libwebp7 libwebpmux3 libwebpdemux2 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system ailb \
  && useradd --system --gid ailb --create-home --home-dir /home/ailb --shell /usr/sbin/nologin ailb

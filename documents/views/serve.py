@@ -3,6 +3,7 @@
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from wagtail.log_actions import log
 
 from ..models import IntranetDocument, content_disposition_for, content_type_for
 from ..permissions import ensure_can_view_document
@@ -33,4 +34,11 @@ def version_download(request, pk, number):
     document = get_object_or_404(IntranetDocument.objects.select_related("collection"), pk=pk)
     ensure_can_view_document(request.user, document)
     version = get_object_or_404(document.versions, number=number)
+    # Wagtail's document_served signal covers current files; earlier versions are audited here.
+    log(
+        instance=document,
+        action="ailb.document.download",
+        user=request.user,
+        data={"file": version.file.name, "version": version.number},
+    )
     return file_response(version.file, version.filename)

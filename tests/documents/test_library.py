@@ -110,3 +110,14 @@ def test_library_query_count_is_pinned_and_flat(roles, client_for, django_assert
         response = client.get(url, {"tag": ["eau"], "tri": "titre"})
     assert len(response.context["page_obj"].object_list) == 20
     assert response.context["page_obj"].object_list[0].version_count == 2
+
+
+@pytest.mark.django_db
+def test_library_lists_documents_whose_uploader_is_gone(roles, client_for, add_document):
+    """GIVEN a document imported without an uploader (or whose uploader was deleted)
+    WHEN a member opens the library THEN it is listed, with no server error."""
+    document = add_document(roles.open, roles.users["membre"], "sans-auteur.txt", b"Texte sans auteur")
+    type(document).objects.filter(pk=document.pk).update(uploaded_by_user=None)
+    response = client_for(roles.users["membre"]).get("/groupes/eau/documents/")
+    assert response.status_code == 200
+    assert "sans-auteur" in response.content.decode()

@@ -167,3 +167,19 @@ def test_redis_cache_fails_soft_when_redis_is_down():
     assert cache.delete("clé") is False
     assert cache.get_or_set("clé", 3) == 3
     assert cache.incr("compteur") == 1
+
+
+@pytest.mark.django_db
+def test_version_downloads_are_audited_too(roles, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents.services.upload import create_document
+
+    member = roles.users["membre"]
+    document = create_document(
+        SimpleUploadedFile("compte-rendu.txt", b"Compte rendu du bureau"), collection=roles.open.collection, user=member
+    )
+    response = client_for(member).get(f"/documents/version/{document.pk}/1/")
+    assert response.status_code == 200
+    entry = ModelLogEntry.objects.get(action="ailb.document.download", object_id=str(document.pk))
+    assert entry.user_id == member.pk and entry.data["version"] == 1
