@@ -10,49 +10,73 @@ do not grow with the content.
 """
 
 import contextlib
+from dataclasses import dataclass
 
 from django.db.models import Q
 from wagtail.models import BaseViewRestriction, CollectionViewRestriction, PageViewRestriction
 
 _CACHE_ATTR = "_ailb_access_cache"
+_GROUPS_ATTR = "_ailb_group_ids"
 
 
-def _user_group_ids(user):
+def user_group_ids(user):
+    """Ids of the auth groups of ``user`` (one query, then cached on the user)."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
-    return frozenset(user.groups.values_list("id", flat=True))
+    ids = getattr(user, _GROUPS_ATTR, None)
+    if ids is None:
+        ids = frozenset(user.groups.values_list("id", flat=True))
+        with contextlib.suppress(AttributeError):
+            setattr(user, _GROUPS_ATTR, ids)
+    return ids
+
+
+@dataclass(frozen=True)
+class _Restriction:
+    kind: str
+    path: str
+    group_ids: frozenset
+
+
+def _restrictions(model, target):
+    """Every restriction of ``model`` with its target's path and group ids: one query."""
+    grouped = {}
+    for pk, kind, path, group_id in model.objects.values_list("pk", "restriction_type", f"{target}__path", "groups"):
+        entry = grouped.setdefault(pk, (kind, path, set()))
+        if group_id is not None:
+            entry[2].add(group_id)
+    return [_Restriction(kind, path, frozenset(ids)) for kind, path, ids in grouped.values()]
 
 
 def _passes(restriction, user, group_ids):
-    kind = restriction.restriction_type
+    kind = restriction.kind
     if kind == BaseViewRestriction.NONE:
         return True
     if kind == BaseViewRestriction.LOGIN:
         return bool(getattr(user, "is_authenticated", False))
     if kind == BaseViewRestriction.GROUPS:
-        if getattr(user, "is_superuser", False):
-            return True
-        return any(group.pk in group_ids for group in restriction.groups.all())
+        return getattr(user, "is_superuser", False) or bool(restriction.group_ids & group_ids)
     # Shared passwords have no place in a members' intranet: treat as closed.
     return False
+
+
+def _denied_for(user, group_ids, page_restrictions, collection_restrictions):
+    return (
+        tuple(r.path for r in page_restrictions if not _passes(r, user, group_ids)),
+        tuple(r.path for r in collection_restrictions if not _passes(r, user, group_ids)),
+    )
 
 
 def _denied_paths(user):
     """(page paths, collection paths) that ``user`` may not see, cached on the user."""
     cache = getattr(user, _CACHE_ATTR, None)
     if cache is None:
-        group_ids = _user_group_ids(user)
-        page_paths = [
-            r.page.path
-            for r in PageViewRestriction.objects.select_related("page").prefetch_related("groups")
-            if not _passes(r, user, group_ids)
-        ]
-        collection_paths = [
-            r.collection.path
-            for r in CollectionViewRestriction.objects.select_related("collection").prefetch_related("groups")
-            if not _passes(r, user, group_ids)
-        ]
-        cache = (tuple(page_paths), tuple(collection_paths))
+        cache = _denied_for(
+            user,
+            user_group_ids(user),
+            _restrictions(PageViewRestriction, "page"),
+            _restrictions(CollectionViewRestriction, "collection"),
+        )
         with contextlib.suppress(AttributeError):  # exotic user objects keep no cache
             setattr(user, _CACHE_ATTR, cache)
     return cache
@@ -60,24 +84,20 @@ def _denied_paths(user):
 
 def prime_access_cache(users):
     """Fill the cache of many users (their ``groups`` prefetched) with the same
-    four queries in all, for batch work such as digests."""
-    page_restrictions = list(PageViewRestriction.objects.select_related("page").prefetch_related("groups"))
-    collection_restrictions = list(
-        CollectionViewRestriction.objects.select_related("collection").prefetch_related("groups")
-    )
+    two queries in all, for batch work such as digests."""
+    page_restrictions = _restrictions(PageViewRestriction, "page")
+    collection_restrictions = _restrictions(CollectionViewRestriction, "collection")
     for user in users:
-        group_ids = frozenset(g.pk for g in user.groups.all()) if getattr(user, "is_authenticated", False) else ()
-        cache = (
-            tuple(r.page.path for r in page_restrictions if not _passes(r, user, group_ids)),
-            tuple(r.collection.path for r in collection_restrictions if not _passes(r, user, group_ids)),
-        )
+        authenticated = getattr(user, "is_authenticated", False)
+        group_ids = frozenset(g.pk for g in user.groups.all()) if authenticated else frozenset()
         with contextlib.suppress(AttributeError):
-            setattr(user, _CACHE_ATTR, cache)
+            setattr(user, _CACHE_ATTR, _denied_for(user, group_ids, page_restrictions, collection_restrictions))
 
 
 def clear_access_cache(user):
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _GROUPS_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def _exclude_paths(queryset, field, paths):

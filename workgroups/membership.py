@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.dispatch import Signal
 from wagtail.log_actions import log
 
-from .access import clear_access_cache
+from .access import clear_access_cache, user_group_ids
 
 # Sent after a user's role in a group changed: sender=WorkingGroupPage,
 # group_page, user, previous, role (None when removed). Digests subscribe here.
@@ -22,18 +22,8 @@ class Role:
     LABELS = dict(CHOICES)
 
 
-def _group_ids(user):
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    cached = getattr(user, "_ailb_group_ids", None)
-    if cached is None:
-        cached = frozenset(user.groups.values_list("id", flat=True))
-        user._ailb_group_ids = cached
-    return cached
-
-
 def role_of(user, group_page):
-    ids = _group_ids(user)
+    ids = user_group_ids(user)
     if group_page.animateurs_group_id in ids:
         return Role.ANIMATEUR
     if group_page.members_group_id in ids:
@@ -45,7 +35,7 @@ def group_ids_of(user):
     """Ids of the working-group pages ``user`` belongs to, in any role."""
     from .models import WorkingGroupPage
 
-    ids = _group_ids(user)
+    ids = user_group_ids(user)
     if not ids:
         return set()
     return set(
@@ -98,9 +88,6 @@ def set_role(group_page, user, role, actor=None):
         user.groups.add(group_page.members_group)
     elif role is not None:
         raise ValueError(f"Rôle inconnu : {role}")
-    for attr in ("_ailb_group_ids",):
-        if hasattr(user, attr):
-            delattr(user, attr)
     clear_access_cache(user)
     if previous != role:
         log(
