@@ -15,6 +15,9 @@ CSRF_TRUSTED_ORIGINS = env.get("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env.get("SITE_URL").rstrip("/")
 
 INSTALLED_APPS = [
+    # First, so that a serialized test database restores content types before
+    # the objects whose signal handlers (audit log) refer to them.
+    "django.contrib.contenttypes",
     "home",
     "workgroups",
     "documents",
@@ -48,7 +51,6 @@ INSTALLED_APPS = [
     "django_tasks.backends.immediate",
     "django.contrib.admin",
     "django.contrib.auth",
-    "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
