@@ -12,7 +12,7 @@ from directory.models import EpciMember, EpciPopulation, FundingConvention, Lead
 # 13 for the request (session, user, site, page route, view restrictions, groups) +
 # organisations, logo renditions, contacts, conventions, EPCI, populations, GAL, GAL territories, rate +
 # 3 for the export-permission check (user and group permissions, animateur).
-PINNED_QUERIES = 25
+PINNED_QUERIES = 24
 
 
 def _logo(n):

@@ -71,9 +71,10 @@ def test_trashed_documents_leave_the_library(stocked, client_for):
     assert dict(response.context["facets"]["tags"]) == {"eau": 1, "budget": 1}
 
 
-# session, user, group page, access rules (5), role, admin perms (2 — base.html), the page of
+# session, user, group page, access rules (3: user groups, page and collection restrictions),
+# role, admin link (1 — base.html), the page of
 # documents, its tags; facets come from the cache (rebuilt once per change); COUNT only when filtering.
-LIBRARY_QUERIES = 13
+LIBRARY_QUERIES = 9
 
 
 def test_library_query_count_is_pinned_and_flat(roles, client_for, django_assert_num_queries):

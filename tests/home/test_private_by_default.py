@@ -35,3 +35,13 @@ def test_healthcheck_is_public_and_checks_the_database(client):
 def test_wagtail_admin_keeps_its_own_login(client):
     response = client.get("/admin/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "role, shown", [("membre", True), ("animateur", True), ("admin", True), ("sans_groupe", False)]
+)
+def test_admin_link_only_for_people_who_may_enter_the_admin(roles, client_for, make_user, role, shown):
+    user = make_user("isole") if role == "sans_groupe" else roles.users[role]
+    page = client_for(user).get("/").content.decode()
+    assert ('href="/admin/">Administration' in page) is shown

@@ -285,7 +285,7 @@ def test_parser_caps_length_and_terms():
 
 # Wagtail's API path (SQLite, other backends): 2 searches, 2 grouped facet+count queries, tags.
 # PostgreSQL fast path: 1 statement for matches, totals, facets and tags, then the shown pages and documents.
-QUERIES_PER_SEARCH = {"postgresql": 18}.get(connection.vendor, 20)
+QUERIES_PER_SEARCH = {"postgresql": 15}.get(connection.vendor, 17)
 
 
 def _count_queries(client, params):
