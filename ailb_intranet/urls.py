@@ -12,6 +12,7 @@ urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("security.urls")),
+    path("", include("documents.admin_urls")),  # before Wagtail's admin: same paths, narrowed listing
     path("admin/", include(wagtailadmin_urls)),
     path("", include("documents.urls")),
     path("documents/", include(wagtaildocs_urls)),
