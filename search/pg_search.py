@@ -62,10 +62,13 @@ def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date,
     weights = get_sql_weights()
     branches, params = [], []
     if page_qs is not None:
-        sql, sub = _compiled(page_qs, "id", "content_type_id", "path", "first_published_at")
+        from .service import content_date
+
+        page_qs = page_qs.annotate(content_date=content_date())
+        sql, sub = _compiled(page_qs, "id", "content_type_id", "path", "content_date")
         branches.append(
             f"""SELECT 'page'::text AS kind, p.id, ts_rank(%s::float4[], e.search_vector, {tsquery}) AS score,
-                   p.first_published_at AS dt, substr(p.path, 1, %s) AS grp, NULL::int AS coll,
+                   p.content_date AS dt, substr(p.path, 1, %s) AS grp, NULL::int AS coll,
                    p.content_type_id AS ct, NULL::text AS fkind
               FROM wagtailsearch_indexentry e JOIN ({sql}) p
                 ON p.id = e.object_id::integer AND p.content_type_id = e.content_type_id

@@ -13,8 +13,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Subquery
-from django.db.models.functions import ExtractYear, Substr
+from django.db.models import Count, DateTimeField, F, Subquery
+from django.db.models.functions import Cast, Coalesce, ExtractYear, Substr
 from django.utils import timezone
 from taggit.models import TaggedItem
 from wagtail.models import Page
@@ -120,6 +120,16 @@ def visible_groups(user):
     )
 
 
+def content_date():
+    """The date a reader associates with a page: a meeting's start, a news item's
+    date, otherwise its first publication. Years and date sorting use it."""
+    return Coalesce(
+        F("meetingpage__start"),
+        Cast(F("newspage__date"), DateTimeField()),
+        F("first_published_at"),
+    )
+
+
 def _date_range(year):
     tz = timezone.get_current_timezone()
     return (
@@ -137,7 +147,12 @@ def _page_queryset(user, filters, group):
         queryset = queryset.filter(path__startswith=group.path)
     if filters.annee:
         start, end = _date_range(filters.annee)
-        queryset = queryset.filter(first_published_at__gte=start, first_published_at__lt=end)
+        # A list of ids (pages are few) rather than an annotation, which search backends cannot filter on.
+        in_year = Page.objects.annotate(_date=content_date()).filter(_date__gte=start, _date__lt=end)
+        ids = list(in_year.values_list("pk", flat=True))
+        if not ids:
+            return None  # no page of that year: pages are left out, as for a document-only filter
+        queryset = queryset.filter(pk__in=ids)
     return queryset
 
 
@@ -202,7 +217,7 @@ def _facets(page_results, doc_results, groups, doc_ct):
             _matching(page_results),
             prefix=Substr("path", 1, prefix_length),
             ct=F("content_type_id"),
-            year=ExtractYear("first_published_at"),
+            year=ExtractYear(content_date()),
         )
         for prefix, ct, year, n in rows:
             page_total += n

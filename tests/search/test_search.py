@@ -1,5 +1,6 @@
 """Search page, suggestions, French matching, permissions, bad input, indexing."""
 
+import datetime
 import time
 
 import pytest
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from search.parsing import parse
 from search.service import Filters, run_search
+from workgroups.models import NewsPage
 
 pytestmark = pytest.mark.django_db
 
@@ -307,8 +309,34 @@ def test_query_count_does_not_grow_with_results(roles, make_document, make_news,
         make_document(roles.open if n % 2 else roles.private, f"Budget {n}", "budget", tags=[f"t{n}"], kind="texte")
     for n in range(1, 6):
         make_news(roles.private, f"Budget actualité {n}", "budget")
+    # A news item's date is its day: put them after the documents' upload time so they stay shown.
+    NewsPage.objects.update(date=timezone.localdate() + datetime.timedelta(days=1))
     many = _count_queries(client, params)
-    # session, user, user groups, 2 view-restriction reads (+ their groups), visible groups,
+    # session, user, user groups, 2 view-restriction reads (with their groups), visible groups,
     # collections, the search queries (see QUERIES_PER_SEARCH), specific pages (1 + 1 per type shown),
     # snippets, site root paths, permissions for the header
     assert few == many == QUERIES_PER_SEARCH
+
+
+def test_year_of_a_meeting_is_its_date_not_its_publication(roles):
+    """GIVEN a 2021 meeting published today WHEN searching THEN the year facet says 2021 and the
+    2021 filter finds it (a reviewer saw only the publication year offered)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from wagtail.models import Page
+
+    from workgroups.models import MeetingPage
+
+    meeting = MeetingPage(
+        title="Assemblée générale hydrogène", slug="ag-2021",
+        start=datetime(2021, 3, 19, 10, tzinfo=ZoneInfo("Europe/Paris")),
+    )  # fmt: skip
+    roles.open.add_child(instance=meeting)
+    meeting.save_revision().publish()
+    assert Page.objects.get(pk=meeting.pk).first_published_at.year != 2021
+
+    outcome = search(roles.users["membre"], "assemblée")
+    assert [year for year, _label, _n in outcome.facets["annee"]] == [2021]
+    assert titles(search(roles.users["membre"], "assemblée", annee=2021)) == ["Assemblée générale hydrogène"]
+    assert titles(search(roles.users["membre"], "assemblée", annee=timezone.now().year)) == []
