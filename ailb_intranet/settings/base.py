@@ -327,5 +327,7 @@ LOGGING = {
     "loggers": {
         "ailb": {"handlers": ["console"], "level": env.get("LOG_LEVEL"), "propagate": False},
         "celery": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # 403s and 404s are answered with French pages; only server errors deserve a log line.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
