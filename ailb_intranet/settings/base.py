@@ -202,6 +202,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if env.get("AWS_STORAGE_BUCKET_NAME"):
+    from .storage import s3_storage
+
+    STORAGES["default"] = s3_storage()
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Uploads stream to a temporary file beyond this size instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -21,10 +21,12 @@ logger = logging.getLogger("ailb.documents")
 def local_path(field_file):
     """A filesystem path for a stored file (copied to a temporary file for remote storages)."""
     try:
-        yield field_file.path
+        path = field_file.path
+    except NotImplementedError:  # S3 and other remote storages have no path
+        path = None
+    if path is not None:
+        yield path
         return
-    except NotImplementedError:
-        pass
     suffix = os.path.splitext(field_file.name)[1]
     with tempfile.NamedTemporaryFile(suffix=suffix) as tmp, field_file.storage.open(field_file.name, "rb") as src:
         shutil.copyfileobj(src, tmp)

@@ -102,3 +102,13 @@ def login(base_url, username, password):
     )
     assert response.status_code == 302, f"connexion refusée pour {username} ({response.status_code})"
     return session
+
+
+def start_moto(port):
+    """moto in server mode: a local S3-compatible service on a loopback port."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    wait_until(lambda: requests.get(f"http://127.0.0.1:{port}/moto-api/", timeout=2).ok, what="moto")
+    return process
