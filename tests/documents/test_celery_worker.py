@@ -1,8 +1,6 @@
 """A real Celery worker process, fed through Redis, extracts an uploaded document's text."""
 
 import os
-import subprocess
-import sys
 import time
 
 import pytest
@@ -13,6 +11,7 @@ from django.urls import reverse
 from documents.models import ExtractionStatus, IntranetDocument
 from tests import services
 from tests.documents import corpus
+from tests.ops import servers
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -33,19 +32,9 @@ def worker():
         "WORKER_MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "REDIS_URL": services.redis_url(),
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "ailb_intranet", "worker", "--pool=solo", "--loglevel=INFO",
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "-n", "documents-test@%h"],
-        env=env, cwd=settings.BASE_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    process = servers.start_celery_worker(env, "documents-test")
     yield process
-    process.terminate()
-    try:
-        output, _ = process.communicate(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        output, _ = process.communicate()
-    print(output[-4000:])
+    print(servers.stop_celery_worker(process)[-4000:])
 
 
 @pytest.fixture

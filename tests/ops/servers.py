@@ -112,3 +112,38 @@ def start_moto(port):
     )  # fmt: skip
     wait_until(lambda: requests.get(f"http://127.0.0.1:{port}/moto-api/", timeout=2).ok, what="moto")
     return process
+
+
+def start_celery_worker(env, name, output=subprocess.PIPE):
+    """A real Celery worker (solo pool) named ``name@host``; its log goes to ``output``."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "ailb_intranet", "worker", "--pool=solo", "--loglevel=INFO",
+         "--without-heartbeat", "--without-gossip", "--without-mingle", "-n", f"{name}@%h"],
+        env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+
+
+def stop_celery_worker(process):
+    """Stop the worker; returns what it printed when its output was piped."""
+    process.terminate()
+    try:
+        output, _ = process.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+    return output or ""
+
+
+def upload(session, base_url, group_slug, name, data):
+    """Drop a file in a group's library as the library page's script does; returns the JSON result."""
+    url = f"{base_url}/groupes/{group_slug}/documents/deposer/"
+    response = session.post(
+        url,
+        files={"files": (name, data, "application/octet-stream")},
+        headers={"X-CSRFToken": session.cookies.get("csrftoken"), "Referer": url, "Accept": "application/json"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text[:500]
+    results = response.json()["results"]
+    assert all(result["ok"] for result in results), results
+    return results

@@ -54,16 +54,7 @@ def _browse(session, base, world):
 
 
 def _upload(session, base, world, name):
-    """Drop a file in the group's library, as the library page's script does."""
-    url = f"{base}/groupes/{world['group'].slug}/documents/deposer/"
-    response = session.post(
-        url,
-        files={"files": (name, b"texte depose pendant le test", "text/plain")},
-        headers={"X-CSRFToken": session.cookies.get("csrftoken"), "Referer": url, "Accept": "application/json"},
-        timeout=30,
-    )
-    assert response.status_code == 200, response.text[:500]
-    assert all(result["ok"] for result in response.json()["results"])
+    servers.upload(session, base, world["group"].slug, name, b"texte depose pendant le test")
     return IntranetDocument.objects.get(title=name.rsplit(".", 1)[0])
 
 
