@@ -7,6 +7,10 @@ from tests import services
 
 _not_run = []
 
+# Celery lets this variable override any configured broker, even an explicit
+# one: tests that start a worker publish to the broker they choose (REDIS_URL).
+os.environ.pop("CELERY_BROKER_URL", None)
+
 
 def pytest_addoption(parser):
     parser.addoption(
