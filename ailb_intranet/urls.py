@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.images.views.serve import ServeView as ImageServeView
 
 from . import views
 
@@ -16,6 +17,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("", include("documents.urls")),
     path("documents/", include(wagtaildocs_urls)),
+    # Images (directory logos) go through Wagtail's signed serve view, never a
+    # media or bucket URL: media is not served directly, in any mode.
+    re_path(r"^images/([^/]*)/(\d*)/([^/]*)/[^/]*$", ImageServeView.as_view(), name="wagtailimages_serve"),
     path("", include("workgroups.urls")),
     path("", include("search.urls")),
     path("", include("directory.urls")),

@@ -60,3 +60,22 @@ def test_query_count_is_pinned_and_does_not_grow(
     assert "Nom28-1" in html  # the last partner created, with its second contact
     # 11 logos; the 5 State services with a convention are shown as financial partners too.
     assert html.count('class="org-logo"') == 11 + 5
+
+
+@pytest.mark.django_db
+def test_logos_are_served_through_the_signed_image_view(directory, client, make_user):
+    """Media is never served directly: a logo's address is Wagtail's signed image view, which
+    answers logged-in users, and never a /media/ (or bucket) URL."""
+    import re
+
+    region = Organisation.objects.get(name="Région Bretagne")
+    region.logo = _logo("signe")
+    region.save()
+    client.force_login(make_user())
+    html = client.get("/partenaires/").content.decode()
+    assert "/media/" not in html
+    src = re.search(r'<img src="(/images/[^"]+)"', html).group(1)
+    response = client.get(src)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    client.logout()
+    assert client.get(src).status_code == 302  # anonymous: the login page
