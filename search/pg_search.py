@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import connection
 
 FACET_SIZE = 12
+# Matches ranked by ts_rank at most (title matches first, then the most recent): see docs/performance.md.
+RANKED_CANDIDATES = 500
 
 
 def available():
@@ -67,29 +69,42 @@ def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date,
         page_qs = page_qs.annotate(content_date=content_date())
         sql, sub = _compiled(page_qs, "id", "content_type_id", "path", "content_date")
         branches.append(
-            f"""SELECT 'page'::text AS kind, p.id, ts_rank(%s::float4[], e.search_vector, {tsquery}) AS score,
+            f"""SELECT 'page'::text AS kind, p.id, e.id AS eid,
                    p.content_date AS dt, substr(p.path, 1, %s) AS grp, NULL::int AS coll,
                    p.content_type_id AS ct, NULL::text AS fkind
               FROM wagtailsearch_indexentry e JOIN ({sql}) p
                 ON p.id = e.object_id::integer AND p.content_type_id = e.content_type_id
              WHERE e.content_type_id = ANY(%s) AND e.search_vector @@ {tsquery}"""  # noqa: S608 — fixed fragments only; user text is a parameter
         )
-        params += [weights, *tsparams, prefix_length, *sub, list(page_cts), *tsparams]
+        params += [prefix_length, *sub, list(page_cts), *tsparams]
     if doc_qs is not None:
         sql, sub = _compiled(doc_qs, "id", "collection_id", "kind", "created_at")
         branches.append(
-            f"""SELECT 'document'::text, d.id, ts_rank(%s::float4[], e.search_vector, {tsquery}),
+            f"""SELECT 'document'::text, d.id, e.id,
                    d.created_at, NULL::text, d.collection_id, NULL::int, d.kind::text
               FROM wagtailsearch_indexentry e JOIN ({sql}) d ON d.id = e.object_id::integer
              WHERE e.content_type_id = %s AND e.search_vector @@ {tsquery}"""  # noqa: S608 — fixed fragments only; user text is a parameter
         )
-        params += [weights, *tsparams, *sub, doc_ct, *tsparams]
+        params += [*sub, doc_ct, *tsparams]
     if not branches:
         return {"hits": [], "totals": {}, "facets": {}, "tags": []}
-    key = "EXTRACT(EPOCH FROM COALESCE(dt, now()))::float8" if by_date else "score::float8"
+    head = f"WITH m (kind, id, eid, dt, grp, coll, ct, fkind) AS MATERIALIZED ({' UNION ALL '.join(branches)})"
+    if by_date:
+        key = "EXTRACT(EPOCH FROM COALESCE(dt, now()))::float8"
+        hits = f"(SELECT 'hit', kind, id::text, 0::bigint, {key} FROM m ORDER BY {key} DESC, id DESC LIMIT %s)"  # noqa: S608
+        params += [limit]
+    else:
+        # Only the most recent RANKED_CANDIDATES matches are ranked, so the ranking cost stays bounded
+        # whatever the number of matches; counts and facets below still see every match.
+        hits = f"""(SELECT 'hit', c.kind, c.id::text, 0::bigint,
+                           ts_rank(%s::float4[], e.search_vector, {tsquery})::float8 AS key
+                      FROM (SELECT kind, id, eid FROM m ORDER BY dt DESC NULLS LAST, id DESC LIMIT %s) c
+                      JOIN wagtailsearch_indexentry e ON e.id = c.eid
+                     ORDER BY key DESC, c.id DESC LIMIT %s)"""  # noqa: S608 — fixed fragments only
+        params += [weights, *tsparams, max(RANKED_CANDIDATES, limit), limit]
     statement = f"""
-        WITH m (kind, id, score, dt, grp, coll, ct, fkind) AS MATERIALIZED ({" UNION ALL ".join(branches)})
-        (SELECT 'hit', kind, id::text, 0::bigint, {key} FROM m ORDER BY {key} DESC, id DESC LIMIT %s)
+        {head}
+        {hits}
         UNION ALL SELECT 'kind', kind, NULL, count(*), NULL FROM m GROUP BY kind
         UNION ALL SELECT 'grp', grp, NULL, count(*), NULL FROM m WHERE grp IS NOT NULL GROUP BY grp
         UNION ALL SELECT 'coll', coll::text, NULL, count(*), NULL FROM m WHERE coll IS NOT NULL GROUP BY coll
@@ -104,7 +119,7 @@ def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date,
                             GROUP BY ti.tag_id) c
                      JOIN taggit_tag t ON t.id = c.tag_id ORDER BY c.n DESC, t.name LIMIT %s)
     """  # noqa: S608 — fixed fragments and Django-compiled SQL only; user text is a parameter
-    params += [limit, settings.TIME_ZONE, doc_ct, FACET_SIZE]
+    params += [settings.TIME_ZONE, doc_ct, FACET_SIZE]
     result = {
         "hits": [],
         "totals": {},

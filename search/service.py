@@ -11,6 +11,7 @@ the number of results.
 
 import datetime
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, DateTimeField, F, Subquery
@@ -85,6 +86,7 @@ class Hit:
     title: str
     url: str
     group: object = None
+    group_url: str = ""
     date: object = None
     snippet: str = ""
     file_type: str = ""
@@ -356,7 +358,38 @@ def _backend_scores_ascending():
     return type(get_search_backend()).__module__.endswith("sqlite.sqlite")
 
 
+class PageUrls:
+    """Page URLs for one page of results, without ``Page.get_url`` per hit.
+
+    With a single site (the intranet's case) a page's URL is the serve view's prefix followed by
+    its ``url_path`` below the site root, which is what ``Page.get_url`` computes after looking
+    up the site roots and the request's site each time. Otherwise ``get_url`` is used."""
+
+    def __init__(self, request):
+        from django.conf import settings
+        from django.urls import reverse
+        from wagtail.models import Site
+
+        self.request = request
+        roots = Site.get_site_root_paths()  # cached by Wagtail
+        single = len(roots) == 1 and not getattr(settings, "WAGTAIL_I18N_ENABLED", False)
+        self.root_path = roots[0].root_path if single else None
+        self.prefix = reverse("wagtail_serve", args=("",)) if single else ""
+        self.known = {}
+
+    def __call__(self, page):
+        if page.pk not in self.known:
+            if self.root_path and page.url_path.startswith(self.root_path):
+                # quoted as ``reverse`` does (slugs may hold accented letters)
+                rest = quote(page.url_path[len(self.root_path) :], safe="/~:@!$&'()*+,;=")
+                self.known[page.pk] = self.prefix + rest
+            else:
+                self.known[page.pk] = page.get_url(self.request) or ""
+        return self.known[page.pk]
+
+
 def _to_hits(chosen, groups, parsed, request):
+    page_url = PageUrls(request)
     by_path = {g.path: g for g in groups}
     by_collection = {g.collection_id: g for g in groups}
     prefix_length = len(groups[0].path) if groups else 0
@@ -369,19 +402,21 @@ def _to_hits(chosen, groups, parsed, request):
             page = specific.get(obj.pk, obj)
             kind_key = next((key for key, (_l, model) in KINDS.items() if model and type(page) is model), "page")
             date = getattr(page, "date", None) or getattr(page, "start", None) or page.first_published_at
+            group = by_path.get(page.path[:prefix_length])
             hits.append(
                 Hit(
                     kind=kind_key, kind_label=KINDS[kind_key][0], title=page.title,
-                    url=page.get_url(request) or "", group=by_path.get(page.path[:prefix_length]),
+                    url=page_url(page), group=group, group_url=page_url(group) if group else "",
                     date=date, snippet=snippets.get(("page", page.pk), ""), obj=page,
                 )
             )  # fmt: skip
         else:
             extension = obj.file_extension.upper() if obj.file else ""
+            group = by_collection.get(obj.collection_id)
             hits.append(
                 Hit(
                     kind="document", kind_label="Document", title=obj.title, url=obj.url,
-                    group=by_collection.get(obj.collection_id), date=obj.created_at,
+                    group=group, group_url=page_url(group) if group else "", date=obj.created_at,
                     snippet=snippets.get(("document", obj.pk), ""),
                     file_type=_file_type(obj.get_kind_display(), extension),
                     file_size=obj.file_size, obj=obj,

@@ -287,7 +287,7 @@ def test_parser_caps_length_and_terms():
 
 # Wagtail's API path (SQLite, other backends): 2 searches, 2 grouped facet+count queries, tags.
 # PostgreSQL fast path: 1 statement for matches, totals, facets and tags, then the shown pages and documents.
-QUERIES_PER_SEARCH = {"postgresql": 15}.get(connection.vendor, 17)
+QUERIES_PER_SEARCH = {"postgresql": 14}.get(connection.vendor, 16)
 
 
 def _count_queries(client, params):
@@ -314,7 +314,7 @@ def test_query_count_does_not_grow_with_results(roles, make_document, make_news,
     many = _count_queries(client, params)
     # session, user, user groups, 2 view-restriction reads (with their groups), visible groups,
     # collections, the search queries (see QUERIES_PER_SEARCH), specific pages (1 + 1 per type shown),
-    # snippets, site root paths, permissions for the header
+    # snippets, site root paths, permissions for the header (no site lookup: result URLs come from url_path)
     assert few == many == QUERIES_PER_SEARCH
 
 
@@ -340,3 +340,15 @@ def test_year_of_a_meeting_is_its_date_not_its_publication(roles):
     assert [year for year, _label, _n in outcome.facets["annee"]] == [2021]
     assert titles(search(roles.users["membre"], "assemblée", annee=2021)) == ["Assemblée générale hydrogène"]
     assert titles(search(roles.users["membre"], "assemblée", annee=timezone.now().year)) == []
+
+
+def test_result_urls_are_wagtails_own(roles, make_document, make_news, rf):
+    """GIVEN a news item and a document in a group WHEN searching THEN the result and group links
+    (built from url_path, without Page.get_url per hit) are exactly the URLs Wagtail serves."""
+    news = make_news(roles.open, "Compost partagé", "compost")
+    make_document(roles.open, "Compost en pied d'immeuble", "compost")
+    hits = run_search(roles.users["membre"], parse("compost"), Filters(), request=rf.get("/recherche/")).hits
+    assert {hit.kind for hit in hits} == {"actualite", "document"}
+    for hit in hits:
+        assert hit.group_url == roles.open.get_url() and hit.group_url.startswith("/")
+    assert next(hit.url for hit in hits if hit.kind == "actualite") == news.get_url()
