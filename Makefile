@@ -12,6 +12,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+# axe-core for the accessibility tests, when npm is there (they are listed as not run otherwise).
+node_modules/.package-lock.json: package.json package-lock.json
+	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; fi
+
 install: $(STAMP)
 
 migrate: install
@@ -24,6 +28,7 @@ run: seed
 	PY=$(PY) bash config/run-dev.sh
 
 test: install
+	-@$(MAKE) --no-print-directory node_modules/.package-lock.json
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

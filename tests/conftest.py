@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from tests import services
 
-_not_run = []
+_not_run = services.NOT_RUN
 
 # Celery lets this variable override any configured broker, even an explicit
 # one: tests that start a worker publish to the broker they choose (REDIS_URL).
@@ -19,6 +19,10 @@ def pytest_addoption(parser):
         default=os.environ.get("AILB_REQUIRE_SERVICES") == "1",
         help="Échouer (au lieu d'ignorer) quand un test a besoin d'un service absent (CI).",
     )
+
+
+def pytest_configure(config):
+    services.REQUIRE = config.getoption("--require-services")
 
 
 def pytest_collection_modifyitems(items):

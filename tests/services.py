@@ -59,6 +59,20 @@ def missing(marker):
 
 SERVICE_MARKERS = ("postgres", "redis", "celery_worker", "browser")
 
+# Set from --require-services when the run starts (tests/conftest.py).
+REQUIRE = False
+NOT_RUN = []
+
+
+def unavailable(nodeid, reason):
+    """A test found a tool it needs missing: fail under --require-services, else skip and list it."""
+    import pytest
+
+    if REQUIRE:
+        pytest.fail(f"{reason} — requis avec --require-services", pytrace=False)
+    NOT_RUN.append((nodeid, reason))
+    pytest.skip(reason)
+
 
 def free_port():
     """A loopback port nobody listens on right now, for servers a test starts."""
