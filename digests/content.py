@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 
 from documents.models import DocumentVersion, IntranetDocument
-from workgroups.access import can_view_document, can_view_page
+from workgroups.access import access_key, can_view_document, can_view_page
 from workgroups.models import MeetingPage, NewsPage, Visibility, WorkingGroupPage
 
 from .models import Subscription
@@ -48,6 +48,7 @@ class Digest:
     cutoff: object
     sections: list
     subscribed_ids: list = field(default_factory=list)  # every group of this digest's frequency
+    content_key: tuple = None  # equal for digests with the same sections (shared, read-only)
 
     @property
     def is_empty(self):
@@ -81,6 +82,18 @@ def subscribed_groups(recipient, frequency, subscriptions=None):
         auth_ids = {g.pk for g in recipient.user.groups.all()}
         groups = [g for g in groups if g.members_group_id in auth_ids or g.animateurs_group_id in auth_ids]
     return [g for g in groups if can_view_page(viewer, g)]
+
+
+@dataclass
+class _GroupItems:
+    """Everything new in one group in (since, cutoff], before any per-recipient
+    filter, with the pages' URLs worked out once (each costs a cache lookup)."""
+
+    documents: list
+    versions: list
+    news: list
+    meetings: list
+    urls: dict  # page pk -> absolute URL, for the group, its news and meetings
 
 
 def _group_items(group, since, cutoff):
@@ -121,7 +134,8 @@ def _group_items(group, since, cutoff):
         .filter(start__gte=cutoff, start__lt=cutoff + MEETING_HORIZON)
         .order_by("start")
     )
-    return documents, versions, news, meetings
+    urls = {page.pk: page_url(page) for page in [group, *news, *meetings]}
+    return _GroupItems(documents, versions, news, meetings, urls)
 
 
 def _place(page):
@@ -133,19 +147,46 @@ def _name(user):
 
 
 def build_digest(recipient, frequency, since, cutoff, cache=None, subscriptions=None):
-    """The digest of ``recipient``; ``cache`` (a dict) shares group queries across a batch."""
+    """The digest of ``recipient``; ``cache`` (a dict) shares work across a batch.
+
+    Filtering depends only on the recipient's groups (``subscribed_groups``,
+    worked out for this recipient), partner or member, and ``access_key`` (what
+    their rights hide): recipients alike in all three get the same sections,
+    computed once per batch. Nothing else about the recipient reaches them."""
     cache = {} if cache is None else cache
+    groups = subscribed_groups(recipient, frequency, subscriptions)
+    content_key = (
+        "sections",
+        tuple(g.pk for g in groups),
+        recipient.is_partner,
+        access_key(recipient.viewer),
+        since,
+        cutoff,
+    )
+    if content_key not in cache:
+        cache[content_key] = _visible_sections(groups, recipient, since, cutoff, cache)
+    return Digest(
+        recipient=recipient,
+        frequency=frequency,
+        since=since,
+        cutoff=cutoff,
+        sections=cache[content_key],
+        subscribed_ids=[g.pk for g in groups],
+        content_key=content_key,
+    )
+
+
+def _visible_sections(groups, recipient, since, cutoff, cache):
     viewer = recipient.viewer
     partner = recipient.is_partner
     sections = []
-    groups = subscribed_groups(recipient, frequency, subscriptions)
     for group in groups:
         key = (group.pk, since, cutoff)
         if key not in cache:
             cache[key] = _group_items(group, since, cutoff)
-        documents, versions, news, meetings = cache[key]
-        section = GroupSection(group=group, url=page_url(group))
-        for doc in documents:
+        items = cache[key]
+        section = GroupSection(group=group, url=items.urls[group.pk])
+        for doc in items.documents:
             if can_view_document(viewer, doc) and (not partner or doc.shared_with_partners):
                 section.documents.append(
                     {
@@ -156,7 +197,7 @@ def build_digest(recipient, frequency, since, cutoff, cache=None, subscriptions=
                         "version": None,
                     }
                 )
-        for version in versions:
+        for version in items.versions:
             doc = version.document
             if can_view_document(viewer, doc) and (not partner or doc.shared_with_partners):
                 section.documents.append(
@@ -168,12 +209,12 @@ def build_digest(recipient, frequency, since, cutoff, cache=None, subscriptions=
                         "version": version.number,
                     }
                 )
-        for page in news:
+        for page in items.news:
             if can_view_page(viewer, page):
                 section.news.append(
-                    {"title": page.title, "summary": page.summary, "url": page_url(page), "date": page.date}
+                    {"title": page.title, "summary": page.summary, "url": items.urls[page.pk], "date": page.date}
                 )
-        for page in meetings:
+        for page in items.meetings:
             if can_view_page(viewer, page):
                 # A meeting is news when published, or when it entered the horizon, since the last digest.
                 is_new = (page.first_published_at or cutoff) > since or page.start >= since + MEETING_HORIZON
@@ -182,17 +223,10 @@ def build_digest(recipient, frequency, since, cutoff, cache=None, subscriptions=
                         "title": page.title,
                         "start": page.start,
                         "place": _place(page),
-                        "url": page_url(page),
+                        "url": items.urls[page.pk],
                         "is_new": is_new,
                     }
                 )
         if section.documents or section.news or section.meetings:
             sections.append(section)
-    return Digest(
-        recipient=recipient,
-        frequency=frequency,
-        since=since,
-        cutoff=cutoff,
-        sections=sections,
-        subscribed_ids=[g.pk for g in groups],
-    )
+    return sections

@@ -2,6 +2,9 @@
 css-inline) with a plain-text alternative, RFC 8058 one-click unsubscribe
 headers and a Message-ID that is stable across retries of the same delivery."""
 
+import dataclasses
+import re
+import secrets
 from email.utils import formataddr, parseaddr
 
 import css_inline
@@ -9,6 +12,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
 
 from .content import absolute
 from .models import Frequency
@@ -48,23 +52,63 @@ def render_html(digest):
     return _inliner.inline(render_to_string("digests/email/digest.html", context(digest)))
 
 
-def build_message(digest, delivery_pk, period, connection=None):
-    ctx = context(digest)
+# Stand-ins for the per-recipient parts of a rendered digest. Random per
+# process (128 bits), so no title, summary or name can contain one by chance
+# or on purpose.
+_MARK = secrets.token_hex(16)
+_PERSONAL = {"name": f"nom{_MARK}", "unsubscribe_url": f"desabonnement{_MARK}", "manage_url": f"gerer{_MARK}"}
+_PERSONAL_RE = re.compile("|".join(re.escape(mark) for mark in _PERSONAL.values()))
+
+
+def _shared_bodies(digest):
+    """(subject, text, HTML with CSS inlined) of ``digest`` with stand-ins for the
+    recipient's name and links: the same for every recipient of that content."""
+    anonymous = dataclasses.replace(digest, recipient=dataclasses.replace(digest.recipient, name=_PERSONAL["name"]))
+    ctx = {
+        **context(anonymous),
+        "unsubscribe_url": _PERSONAL["unsubscribe_url"],
+        "manage_url": _PERSONAL["manage_url"],
+    }
+    text = render_to_string("digests/email/digest.txt", ctx)
+    html = _inliner.inline(render_to_string("digests/email/digest.html", ctx))
+    return ctx["subject"], text, html
+
+
+def _personalise(body, values):
+    """One pass over ``body``: a value put in is never scanned again."""
+    by_mark = {_PERSONAL[name]: value for name, value in values.items()}
+    return _PERSONAL_RE.sub(lambda match: by_mark[match.group(0)], body)
+
+
+def build_message(digest, delivery_pk, period, connection=None, cache=None):
+    """The email of ``digest``. Recipients of a batch with the same content
+    (``digest.content_key``) share one rendering and one CSS inlining, held in
+    ``cache``; only their name and links are put in, escaped for the HTML part
+    exactly as the template would escape them."""
+    cache = {} if cache is None else cache
     recipient = digest.recipient
+    key = ("bodies", digest.content_key, digest.frequency, recipient.is_partner)
+    if digest.content_key is None or key not in cache:
+        cache[key] = _shared_bodies(digest)
+    subject_line, text, html = cache[key]
+    unsubscribe = unsubscribe_url(digest)
+    manage = unsubscribe if recipient.is_partner else absolute(reverse("digests:my_subscriptions"))
+    values = {"name": recipient.name, "unsubscribe_url": unsubscribe, "manage_url": manage}
     message = EmailMultiAlternatives(
-        subject=ctx["subject"],
-        body=render_to_string("digests/email/digest.txt", ctx),
+        subject=subject_line,
+        body=_personalise(text, values),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[formataddr((recipient.name, recipient.email))],
         reply_to=[settings.DIGEST_REPLY_TO] if settings.DIGEST_REPLY_TO else None,
         headers={
             "Message-ID": message_id(delivery_pk, period),
-            "List-Unsubscribe": f"<{ctx['unsubscribe_url']}>",
+            "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "List-Id": "Lettres d'information AILB <digests.ailb.example.org>",
             "Auto-Submitted": "auto-generated",
         },
         connection=connection,
     )
-    message.attach_alternative(_inliner.inline(render_to_string("digests/email/digest.html", ctx)), "text/html")
+    html_values = {name: escape(value) for name, value in values.items()}
+    message.attach_alternative(_personalise(html, html_values), "text/html")
     return message

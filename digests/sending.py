@@ -3,9 +3,11 @@
 Exactly-once, as far as SMTP allows (see docs/digests.md):
 1. ``plan`` inserts one ``Delivery`` row per (recipient, period) with
    ``ignore_conflicts``: a second beat tick inserts nothing new.
-2. ``claim`` moves a row to "envoi" with a single conditional UPDATE and a
-   lease; of two workers holding the same id only one wins.
-3. The message is handed to SMTP, then the row is marked "envoyé" at once.
+2. ``claim_batch`` moves a batch's rows to "envoi" with one conditional
+   ``UPDATE … RETURNING`` and a lease; of two workers holding the same ids, each
+   row goes to only one. A batch renews the lease of the rows it still holds
+   before it can run out.
+3. Each message is handed to SMTP, then its row is marked "envoyé" at once.
    Only a crash between the server's 250 and that commit (milliseconds) can
    cause one duplicate, after the lease expires; the stable Message-ID lets
    mail systems drop it. The opposite order (commit first) could lose a digest.
@@ -21,7 +23,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
+from django.db import connections
 from django.db.models import F, Max, Q
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from workgroups.access import prime_access_cache
@@ -90,18 +94,73 @@ def take_dispatchable(now=None):
     return ids
 
 
-def claim(pk):
-    """Take row ``pk`` for sending (a fresh copy), or None if someone else has it or it is done."""
-    now = timezone.now()
-    claimable = (
+def _update_returning_pks(queryset, **values):
+    """``queryset.update(**values)`` that tells which rows it changed: one
+    ``UPDATE … RETURNING`` (PostgreSQL, SQLite ≥ 3.35), so that of two workers
+    updating the same rows under a condition, each knows exactly what it won."""
+    query = queryset.query.chain(UpdateQuery)
+    query.add_update_values(values)
+    statement, params = query.get_compiler(queryset.db).as_sql()
+    connection = connections[queryset.db]
+    pk_column = connection.ops.quote_name(queryset.model._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{statement} RETURNING {pk_column}", params)
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _claimable(now):
+    return (
         Q(status=DeliveryStatus.PENDING)
         | Q(status=DeliveryStatus.SENDING, lease_until__lt=now)
         | Q(status=DeliveryStatus.RETRY, next_attempt_at__lte=now)
     )
-    taken = Delivery.objects.filter(claimable, pk=pk).update(
-        status=DeliveryStatus.SENDING, lease_until=now + lease(), attempts=F("attempts") + 1
+
+
+def claim_batch(ids):
+    """Take the rows of ``ids`` nobody else holds, in one statement; returns them
+    (fresh copies, in the order of ``ids``), all leased until the same instant."""
+    if not ids:
+        return []
+    now = timezone.now()
+    won = _update_returning_pks(
+        Delivery.objects.filter(_claimable(now), pk__in=ids),
+        status=DeliveryStatus.SENDING,
+        lease_until=now + lease(),
+        attempts=F("attempts") + 1,
     )
-    return Delivery.objects.get(pk=pk) if taken else None
+    if not won:
+        return []
+    rows = Delivery.objects.in_bulk(won)
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def claim(pk):
+    """Take row ``pk`` for sending (a fresh copy), or None if someone else has it or it is done."""
+    taken = claim_batch([pk])
+    return taken[0] if taken else None
+
+
+def renew_lease(deliveries):
+    """Extend the lease of ``deliveries`` (claimed together) before it runs out;
+    returns those still ours. A row whose lease ran out and that another worker
+    took is no longer ours (its lease changed) and must not be sent here."""
+    if not deliveries:
+        return []
+    held = deliveries[0].lease_until
+    until = timezone.now() + lease()
+    kept = _update_returning_pks(
+        Delivery.objects.filter(pk__in=[d.pk for d in deliveries], status=DeliveryStatus.SENDING, lease_until=held),
+        lease_until=until,
+    )
+    still_ours = [d for d in deliveries if d.pk in kept]
+    for delivery in still_ours:
+        delivery.lease_until = until
+    return still_ours
+
+
+def _lease_running_out(delivery):
+    """True when less than half of the lease remains: time to renew, with room to spare."""
+    return timezone.now() >= delivery.lease_until - lease() / 2
 
 
 def _finish(delivery, status, **fields):
@@ -168,8 +227,8 @@ class BatchContext:
     the batch size: recipients, their auth groups, subscriptions, previous
     digests and the view restrictions (via ``workgroups.access``)."""
 
-    def __init__(self, ids):
-        rows = list(Delivery.objects.filter(pk__in=ids).values_list("recipient_key", "frequency", "cutoff"))
+    def __init__(self, deliveries):
+        rows = [(d.recipient_key, d.frequency, d.cutoff) for d in deliveries]
         user_ids = {int(k[5:]) for k, _f, _c in rows if k.startswith("user:")}
         partner_ids = {int(k[8:]) for k, _f, _c in rows if k.startswith("partner:")}
         users = get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email="")
@@ -219,12 +278,17 @@ def send_batch(ids):
     """Send the deliveries ``ids`` over one SMTP connection."""
     result = BatchResult()
     connection = None
-    context = BatchContext(ids)
+    claimed = claim_batch(ids)
+    lost = set()  # rows whose lease ran out and went to another worker
+    context = BatchContext(claimed)
     try:
-        for pk in ids:
-            delivery = claim(pk)
-            if delivery is None:
+        for index, delivery in enumerate(claimed):
+            if delivery.pk not in lost and _lease_running_out(delivery):
+                remaining = [d for d in claimed[index:] if d.pk not in lost]
+                lost |= {d.pk for d in remaining} - {d.pk for d in renew_lease(remaining)}
+            if delivery.pk in lost:
                 continue
+            pk = delivery.pk
             try:
                 digest = context.digest(delivery)
                 if digest is not None:
@@ -241,7 +305,9 @@ def send_batch(ids):
                 if connection is None:
                     connection = get_connection(fail_silently=False)
                     connection.open()
-                message = build_message(digest, delivery.pk, delivery.period, connection=connection)
+                message = build_message(
+                    digest, delivery.pk, delivery.period, connection=connection, cache=context.cache
+                )
                 message.send()
                 # Mark sent immediately: this is the only duplicate window.
                 _finish(
@@ -276,4 +342,4 @@ def reset_for_retry(delivery):
     )
 
 
-__all__ = ["plan", "take_dispatchable", "send_batch", "claim", "message_id"]
+__all__ = ["plan", "take_dispatchable", "send_batch", "claim", "claim_batch", "message_id"]

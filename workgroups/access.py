@@ -82,6 +82,13 @@ def _denied_paths(user):
     return cache
 
 
+def access_key(user):
+    """Everything that decides what ``user`` may view, hashable: two users with
+    the same key pass ``can_view_page`` / ``can_view_document`` for exactly the
+    same pages and documents, so a result filtered for one holds for the other."""
+    return _denied_paths(user)
+
+
 def prime_access_cache(users):
     """Fill the cache of many users (their ``groups`` prefetched) with the same
     two queries in all, for batch work such as digests."""
