@@ -13,6 +13,7 @@ from documents.models import DocumentVersion, IntranetDocument
 from workgroups.access import can_view_document, can_view_page
 from workgroups.models import MeetingPage, NewsPage, Visibility, WorkingGroupPage
 
+from . import partner_links
 from .models import Subscription
 from .recipients import subscriptions_filter
 
@@ -138,6 +139,11 @@ def build_digest(recipient, frequency, since, cutoff, cache=None, subscriptions=
     viewer = recipient.viewer
     partner = recipient.is_partner
     sections = []
+
+    def document_url(doc):
+        # Partners have no account: their link is signed for them (partner_links).
+        return partner_links.document_url(recipient.partner, doc) if partner else absolute(doc.url)
+
     groups = subscribed_groups(recipient, frequency, subscriptions)
     for group in groups:
         key = (group.pk, since, cutoff)
@@ -152,7 +158,7 @@ def build_digest(recipient, frequency, since, cutoff, cache=None, subscriptions=
                         "title": doc.title,
                         "tags": [t.name for t in doc.tags.all()],
                         "uploader": _name(doc.uploaded_by_user),
-                        "url": absolute(doc.url),
+                        "url": document_url(doc),
                         "version": None,
                     }
                 )
@@ -164,7 +170,7 @@ def build_digest(recipient, frequency, since, cutoff, cache=None, subscriptions=
                         "title": doc.title,
                         "tags": [t.name for t in doc.tags.all()],
                         "uploader": _name(version.created_by),
-                        "url": absolute(doc.url),
+                        "url": document_url(doc),
                         "version": version.number,
                     }
                 )

@@ -46,6 +46,11 @@ VARIABLES = {
     "DIGEST_WEEKLY_DAY": (int, 1, "Jour d'envoi des lettres hebdomadaires (1 = lundi … 7 = dimanche)."),
     "DIGEST_BATCH_SIZE": (int, 100, "Nombre de lettres par tâche (une connexion SMTP par lot)."),
     "DIGEST_SENDING_LEASE": (int, 600, "Secondes après lesquelles un envoi interrompu est repris."),
+    "DIGEST_PARTNER_LINK_MAX_AGE_DAYS": (
+        int,
+        60,
+        "Jours pendant lesquels un lien de document reçu par un partenaire (sans compte) reste valable.",
+    ),
     "DOCUMENT_MAX_UPLOAD_SIZE": (int, 100 * 1024 * 1024, "Taille maximale d'un dépôt (octets)."),
     "DOCUMENT_TRASH_RETENTION_DAYS": (int, 30, "Jours en corbeille avant purge."),
     "LOG_LEVEL": (str, "INFO", "Niveau de journalisation."),
