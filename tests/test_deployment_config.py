@@ -248,7 +248,7 @@ def test_dockerfile_collects_static_files_with_production_settings():
     assert "DJANGO_SETTINGS_MODULE=ailb_intranet.settings.production" in collect[0] or (
         settings == "ailb_intranet.settings.production"
     )
-    assert "SECRET_KEY=" in collect[0] and "ALLOWED_HOSTS=" in collect[0]
+    assert "SECRET_KEY=" in collect[0] and "ALLOWED_HOSTS=" in collect[0] and "DATABASE_URL=" in collect[0]
     # The throwaway key exists for that one command, never in the image's ENV.
     assert "SECRET_KEY" not in environ
     # Static files are collected where the containers look for them.

@@ -73,8 +73,9 @@ def get(name, default=None):
 
 
 def require(name):
-    """Read a variable production cannot run without, failing loudly if absent."""
-    value = get(name)
+    """Read a variable production cannot run without, failing loudly if absent
+    (a default meant for development, such as the SQLite file, does not count)."""
+    value = get(name) if name in env.ENVIRON else None
     if value in (None, "", []):
         from django.core.exceptions import ImproperlyConfigured
 
@@ -83,4 +84,5 @@ def require(name):
 
 
 def database(url=None):
-    return environ.Env.db_url_config(url or get("DATABASE_URL"))
+    # An empty DATABASE_URL (a blank line in an .env file) means "not set": the embedded default.
+    return environ.Env.db_url_config(url or get("DATABASE_URL") or VARIABLES["DATABASE_URL"][1])
