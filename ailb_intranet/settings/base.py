@@ -112,13 +112,15 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Django's defaults first (new passwords); Plone's {SSHA} hashes last, upgraded at first login.
+# Django's defaults first (new passwords); Plone's hashes last ({BCRYPT} as plain bcrypt,
+# {SSHA} by our hasher), upgraded to the first one at the first login.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "django.contrib.auth.hashers.BCryptPasswordHasher",
     "plone_import.hashers.PloneSSHAPasswordHasher",
 ]
 
