@@ -56,11 +56,13 @@ WORKDIR /app
 COPY . .
 
 # Static files are collected, compressed and fingerprinted into the image
-# (served by whitenoise). The key and host exist for this command only.
+# (served by whitenoise). The key, host and database URL exist for this command
+# only (collectstatic connects to no database).
 # The code stays owned by root, precompiled; the application writes only in
 # var/media, var/mail and var/beat (volumes in docker-compose.yml).
 RUN SECRET_KEY=collectstatic-at-build-time-only-never-used-to-serve-requests \
     ALLOWED_HOSTS=localhost \
+    DATABASE_URL=postgres://collectstatic@localhost/none \
     python manage.py collectstatic --noinput --verbosity 0 \
  && python -m compileall -q . \
  && mkdir -p var/media var/mail var/beat \

@@ -20,6 +20,8 @@ urlpatterns = [
     # Images (directory logos) go through Wagtail's signed serve view, never a
     # media or bucket URL: media is not served directly, in any mode.
     re_path(r"^images/([^/]*)/(\d*)/([^/]*)/[^/]*$", ImageServeView.as_view(), name="wagtailimages_serve"),
+    # Admin thumbnails: image and rendition files at their media URL, checked against collection permissions.
+    re_path(r"^media/(?P<name>(?:original_images|images)/[^/]+)$", views.image_file, name="image_file"),
     path("", include("workgroups.urls")),
     path("", include("search.urls")),
     path("", include("directory.urls")),

@@ -13,6 +13,7 @@ from documents.models import DocumentVersion, IntranetDocument
 from workgroups.access import access_key, can_view_document, can_view_page
 from workgroups.models import MeetingPage, NewsPage, Visibility, WorkingGroupPage
 
+from . import partner_links
 from .models import Subscription
 from .recipients import subscriptions_filter
 
@@ -149,16 +150,17 @@ def _name(user):
 def build_digest(recipient, frequency, since, cutoff, cache=None, subscriptions=None):
     """The digest of ``recipient``; ``cache`` (a dict) shares work across a batch.
 
-    Filtering depends only on the recipient's groups (``subscribed_groups``,
-    worked out for this recipient), partner or member, and ``access_key`` (what
-    their rights hide): recipients alike in all three get the same sections,
-    computed once per batch. Nothing else about the recipient reaches them."""
+    A member's sections depend only on their groups (``subscribed_groups``,
+    worked out for this member) and ``access_key`` (what their rights hide):
+    members alike in both get the same sections, computed once per batch.
+    Nothing else about the member reaches them. A partner's sections carry
+    document links signed for that partner: they are never shared."""
     cache = {} if cache is None else cache
     groups = subscribed_groups(recipient, frequency, subscriptions)
     content_key = (
         "sections",
         tuple(g.pk for g in groups),
-        recipient.is_partner,
+        recipient.key if recipient.is_partner else "membre",
         access_key(recipient.viewer),
         since,
         cutoff,
@@ -180,6 +182,11 @@ def _visible_sections(groups, recipient, since, cutoff, cache):
     viewer = recipient.viewer
     partner = recipient.is_partner
     sections = []
+
+    def document_url(doc):
+        # Partners have no account: their link is signed for them (partner_links).
+        return partner_links.document_url(recipient.partner, doc) if partner else absolute(doc.url)
+
     for group in groups:
         key = (group.pk, since, cutoff)
         if key not in cache:
@@ -193,7 +200,7 @@ def _visible_sections(groups, recipient, since, cutoff, cache):
                         "title": doc.title,
                         "tags": [t.name for t in doc.tags.all()],
                         "uploader": _name(doc.uploaded_by_user),
-                        "url": absolute(doc.url),
+                        "url": document_url(doc),
                         "version": None,
                     }
                 )
@@ -205,7 +212,7 @@ def _visible_sections(groups, recipient, since, cutoff, cache):
                         "title": doc.title,
                         "tags": [t.name for t in doc.tags.all()],
                         "uploader": _name(version.created_by),
-                        "url": absolute(doc.url),
+                        "url": document_url(doc),
                         "version": version.number,
                     }
                 )

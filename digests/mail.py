@@ -45,6 +45,7 @@ def context(digest):
         "unsubscribe_url": unsubscribe,
         "manage_url": manage,
         "site_url": settings.SITE_URL,
+        "partner_link_days": settings.DIGEST_PARTNER_LINK_MAX_AGE_DAYS,
     }
 
 

@@ -5,8 +5,9 @@ from datetime import datetime
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
+
+from ailb_intranet.tasks import enqueue
 
 from . import sending
 
@@ -17,7 +18,7 @@ def enqueue_batches(ids):
     size = settings.DIGEST_BATCH_SIZE
     batches = [ids[i : i + size] for i in range(0, len(ids), size)]
     for batch in batches:
-        transaction.on_commit(lambda batch=batch: send_digest_batch.delay(batch))
+        enqueue(send_digest_batch, batch)  # after commit; parked if the broker is down
     return len(batches)
 
 

@@ -7,6 +7,7 @@ app_name = "digests"
 urlpatterns = [
     path("mon-compte/abonnements/", views.my_subscriptions, name="my_subscriptions"),
     path("desabonnement/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("lettre/document/<str:token>/", views.partner_document, name="partner_document"),
     path("groupes/<slug:slug>/partenaires-abonnes/", views.group_partners, name="group_partners"),
     path(
         "groupes/<slug:slug>/partenaires-abonnes/<int:pk>/retirer/",

@@ -1,16 +1,19 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from wagtail.log_actions import log
 
+from documents.views.serve import file_response
 from workgroups.access import can_view_page
 from workgroups.membership import can_manage_members
 from workgroups.models import Visibility, WorkingGroupPage
 
-from . import services
+from . import partner_links, services
 from .forms import PartnerForm
 from .models import Frequency, Subscription
 from .recipients import from_key
@@ -37,6 +40,25 @@ def my_subscriptions(request):
         messages.success(request, "Vos abonnements ont été enregistrés." if changed else "Aucun changement.")
         return redirect("digests:my_subscriptions")
     return render(request, "digests/my_subscriptions.html", {"rows": rows, "choices": Frequency.choices})
+
+
+@login_not_required
+@require_GET
+def partner_document(request, token):
+    """A document from a partner's digest, for a partner without an account: the
+    signed link is the credential, and the partners' rule is checked again now."""
+    resolved = partner_links.resolve(token)
+    if resolved is None:
+        context = {"max_age_days": settings.DIGEST_PARTNER_LINK_MAX_AGE_DAYS}
+        return render(request, "digests/partner_link_invalid.html", context, status=404)
+    partner, document = resolved
+    log(
+        instance=document,
+        action="ailb.document.download",
+        user=None,
+        data={"file": document.file.name, "partner": partner.pk, "partner_email": partner.email},
+    )
+    return file_response(document.file, document.filename)
 
 
 @login_not_required

@@ -51,9 +51,8 @@ def extract_document_text(self, document_id):
 
 @shared_task(name="documents.sweep_pending_documents")
 def sweep_pending_documents(older_than_minutes=5, limit=500):
-    """Re-enqueue documents still waiting for extraction (e.g. the broker was down at upload)."""
+    """Re-enqueue documents still waiting for extraction (their task was lost: queued in a Redis that restarted)."""
     from .models import ExtractionStatus, IntranetDocument
-    from .services.upload import enqueue_processing
 
     cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
     ids = list(
@@ -62,7 +61,7 @@ def sweep_pending_documents(older_than_minutes=5, limit=500):
         .values_list("pk", flat=True)[:limit]
     )
     for document_id in ids:
-        enqueue_processing(document_id)
+        extract_document_text.delay(document_id)
     return len(ids)
 
 

@@ -1,15 +1,20 @@
-"""Plone's salted SHA-1 password hashes, kept working after the migration.
+"""Plone's password hashes, kept working after the migration.
 
 Zope's AuthEncoding stores ``{SSHA}`` + base64(sha1(password + salt) + salt)
 (the digest is the first 20 bytes, the salt the rest; ``{SHA}`` is the same
 without salt). The importer stores them as ``plone_ssha${SSHA}…``; this hasher
 sits after Django's own in PASSWORD_HASHERS, so ``check_password`` rehashes the
 password with the default hasher on the first successful login.
+
+``{BCRYPT}`` hashes (AuthEncoding with the ``bcrypt`` package, Plone 5.1 and
+later) are plain bcrypt: they become Django's own ``bcrypt$…`` and are checked
+by Django's BCryptPasswordHasher, upgraded the same way.
 """
 
 import base64
 import binascii
 import hashlib
+import re
 
 from django.contrib.auth.hashers import BasePasswordHasher, mask_hash
 from django.utils.crypto import constant_time_compare
@@ -18,13 +23,20 @@ from django.utils.translation import gettext_noop as _
 ALGORITHM = "plone_ssha"
 PREFIXES = ("{SSHA}", "{SHA}")
 DIGEST_SIZE = 20  # SHA-1
+BCRYPT_PREFIX = "{BCRYPT}"
+BCRYPT_HASH = re.compile(r"\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}")
 
 
 def from_plone(value):
     """The Django encoding of a Plone password hash; None when Plone's value is
-    not an SHA hash (empty, ``{BCRYPT}``…); ValueError (French) when it claims
-    to be one but cannot be decoded."""
+    no hash we know (empty, ``{CRYPT}``, clear text…); ValueError (French) when
+    it claims to be one but cannot be decoded."""
     value = (value or "").strip()
+    if value.upper().startswith(BCRYPT_PREFIX):
+        payload = value[len(BCRYPT_PREFIX) :].strip()
+        if not BCRYPT_HASH.fullmatch(payload):
+            raise ValueError("empreinte Plone illisible")
+        return f"bcrypt${payload}"
     if not value.upper().startswith(PREFIXES):
         return None
     _split(value)

@@ -217,6 +217,8 @@ class Importer:
             page.owner = owner
             page.live = published
             (parent or self.structure["home"]).add_child(instance=page)
+        else:
+            self._follow_move(page, parent or self.structure["home"])
         revision = page.save_revision(user=owner, changed=True)
         if published:
             revision.publish(user=owner, skip_permission_checks=True)
@@ -228,14 +230,35 @@ class Importer:
         Page.objects.filter(pk=page.pk).update(**{k: v for k, v in dates.items() if v})
         return page
 
+    @staticmethod
+    def _free_slug(parent, base, exclude_pk=None):
+        siblings = parent.get_children().exclude(pk=exclude_pk)
+        slug, n = base, 1
+        while siblings.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
     def _new_page(self, model, item, parent, **fields):
         parent = parent or self.structure["home"]
         base = slugify(item.get("id") or item.get("title") or "") or "page"
-        slug, n = base, 1
-        while parent.get_children().filter(slug=slug).exists():
-            n += 1
-            slug = f"{base}-{n}"
-        return model(title=item.get("title") or base, slug=slug, **fields)
+        return model(title=item.get("title") or base, slug=self._free_slug(parent, base), **fields)
+
+    def _follow_move(self, page, parent):
+        """An item moved in Plone since the previous import moves here too (its
+        Plone path changed, so its checksum did). Wagtail's move keeps the page,
+        its revisions and its children, and updates their URL paths."""
+        if page.get_parent().pk == parent.pk:
+            return
+        slug = self._free_slug(parent, page.slug, exclude_pk=page.pk)
+        if slug != page.slug:
+            Page.objects.filter(pk=page.pk).update(slug=slug)
+            page.slug = slug
+        page.move(parent, pos="last-child")
+        # The move works on a fresh copy: bring the tree fields of this (edited, unsaved) instance up to date.
+        moved = Page.objects.get(pk=page.pk)
+        page.path, page.depth, page.numchild, page.url_path = moved.path, moved.depth, moved.numchild, moved.url_path
+        self.report.notes.append(f"{page.title} : déplacé·e sous « {parent.title} », comme dans Plone.")
 
     def _links(self, html, page_id=None):
         html, unresolved = richtext.rewrite_links(html, self.resolve)

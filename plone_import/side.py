@@ -19,7 +19,7 @@ RANK = {None: 0, Role.MEMBER: 1, Role.ANIMATEUR: 2}
 
 
 def import_members(export, report):
-    """Plone members → users. A Plone ``{SSHA}`` hash is kept (``plone_ssha$…``,
+    """Plone members → users. A Plone ``{SSHA}`` or ``{BCRYPT}`` hash is kept (``plone_ssha$…``, ``bcrypt$…``,
     see hashers.py) so the member logs in with the same password; without one
     the password is unusable ("mot de passe oublié"). Returns {plone group id: {usernames}}."""
     groups, members = export.members()
@@ -64,7 +64,7 @@ def import_members(export, report):
             report.add("Utilisateur", "created", username)
     if without_hash:
         report.notes.append(
-            f"{without_hash} membre(s) sans empreinte de mot de passe {{SSHA}} reconnue : "
+            f"{without_hash} membre(s) sans empreinte de mot de passe {{SSHA}} ou {{BCRYPT}} reconnue : "
             "ils choisiront un mot de passe via « mot de passe oublié »."
         )
     return group_members

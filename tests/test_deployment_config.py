@@ -248,7 +248,7 @@ def test_dockerfile_collects_static_files_with_production_settings():
     assert "DJANGO_SETTINGS_MODULE=ailb_intranet.settings.production" in collect[0] or (
         settings == "ailb_intranet.settings.production"
     )
-    assert "SECRET_KEY=" in collect[0] and "ALLOWED_HOSTS=" in collect[0]
+    assert "SECRET_KEY=" in collect[0] and "ALLOWED_HOSTS=" in collect[0] and "DATABASE_URL=" in collect[0]
     # The throwaway key exists for that one command, never in the image's ENV.
     assert "SECRET_KEY" not in environ
     # Static files are collected where the containers look for them.
@@ -309,6 +309,9 @@ def test_gunicorn_config_reads_the_environment(monkeypatch):
 def test_nginx_example_keeps_media_private():
     conf = (ROOT / "config" / "nginx.conf.example").read_text()
     assert re.search(r"location\s+/media/\s*\{\s*return\s+404;", conf)
+    # The only media handed to Django (which checks permissions): Wagtail image files, one level deep.
+    proxied = re.findall(r"location\s+~\s+(\S+)\s*\{\s*proxy_pass\s+http://ailb_web;", conf)
+    assert proxied == ["^/media/(images|original_images)/[^/]+$"]
     assert re.search(r"client_max_body_size\s+110m;", conf)
     assert re.search(r"proxy_set_header\s+X-Forwarded-Proto\s+\$scheme;", conf)
     assert "web:8000" in conf

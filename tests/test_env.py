@@ -47,6 +47,14 @@ def test_database_urls(environ):
     assert env.database("sqlite:////tmp/x.sqlite3")["ENGINE"] == "django.db.backends.sqlite3"
 
 
+def test_empty_database_url_means_the_embedded_default(environ):
+    environ(DATABASE_URL="")
+    config = env.database()
+    assert config["ENGINE"] == "django.db.backends.sqlite3" and config["NAME"].endswith("var/db.sqlite3")
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL est obligatoire"):
+        env.require("DATABASE_URL")
+
+
 def test_bad_integer_is_an_error(environ):
     environ(EMAIL_PORT="vingt-cinq")
     with pytest.raises(ValueError):

@@ -112,13 +112,15 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Django's defaults first (new passwords); Plone's {SSHA} hashes last, upgraded at first login.
+# Django's defaults first (new passwords); Plone's hashes last ({BCRYPT} as plain bcrypt,
+# {SSHA} by our hasher), upgraded to the first one at the first login.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "django.contrib.auth.hashers.BCryptPasswordHasher",
     "plone_import.hashers.PloneSSHAPasswordHasher",
 ]
 
@@ -230,6 +232,7 @@ DIGEST_DAILY_HOUR = env.get("DIGEST_DAILY_HOUR")
 DIGEST_WEEKLY_DAY = env.get("DIGEST_WEEKLY_DAY")
 DIGEST_BATCH_SIZE = env.get("DIGEST_BATCH_SIZE")
 DIGEST_SENDING_LEASE = env.get("DIGEST_SENDING_LEASE")
+DIGEST_PARTNER_LINK_MAX_AGE_DAYS = env.get("DIGEST_PARTNER_LINK_MAX_AGE_DAYS")
 DIGEST_MAX_ATTEMPTS = 6
 DIGEST_RETRY_BACKOFF = 60  # seconds, doubled at each attempt, plus jitter
 

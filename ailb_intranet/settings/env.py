@@ -46,6 +46,11 @@ VARIABLES = {
     "DIGEST_WEEKLY_DAY": (int, 1, "Jour d'envoi des lettres hebdomadaires (1 = lundi … 7 = dimanche)."),
     "DIGEST_BATCH_SIZE": (int, 100, "Nombre de lettres par tâche (une connexion SMTP par lot)."),
     "DIGEST_SENDING_LEASE": (int, 600, "Secondes après lesquelles un envoi interrompu est repris."),
+    "DIGEST_PARTNER_LINK_MAX_AGE_DAYS": (
+        int,
+        60,
+        "Jours pendant lesquels un lien de document reçu par un partenaire (sans compte) reste valable.",
+    ),
     "DOCUMENT_MAX_UPLOAD_SIZE": (int, 100 * 1024 * 1024, "Taille maximale d'un dépôt (octets)."),
     "DOCUMENT_TRASH_RETENTION_DAYS": (int, 30, "Jours en corbeille avant purge."),
     "LOG_LEVEL": (str, "INFO", "Niveau de journalisation."),
@@ -68,8 +73,9 @@ def get(name, default=None):
 
 
 def require(name):
-    """Read a variable production cannot run without, failing loudly if absent."""
-    value = get(name)
+    """Read a variable production cannot run without, failing loudly if absent
+    (a default meant for development, such as the SQLite file, does not count)."""
+    value = get(name) if name in env.ENVIRON else None
     if value in (None, "", []):
         from django.core.exceptions import ImproperlyConfigured
 
@@ -78,4 +84,5 @@ def require(name):
 
 
 def database(url=None):
-    return environ.Env.db_url_config(url or get("DATABASE_URL"))
+    # An empty DATABASE_URL (a blank line in an .env file) means "not set": the embedded default.
+    return environ.Env.db_url_config(url or get("DATABASE_URL") or VARIABLES["DATABASE_URL"][1])

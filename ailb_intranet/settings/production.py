@@ -6,6 +6,8 @@ from .base import *  # noqa: F403
 DEBUG = False
 SECRET_KEY = env.require("SECRET_KEY")
 ALLOWED_HOSTS = env.require("ALLOWED_HOSTS")
+# Production never falls back to the embedded SQLite file of `make run`.
+env.require("DATABASE_URL")
 
 STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"  # noqa: F405
 

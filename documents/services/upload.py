@@ -1,6 +1,5 @@
 """Turn an uploaded file into a document of a group's collection."""
 
-import logging
 import os
 
 from django.db import transaction
@@ -10,22 +9,18 @@ from ..models import IntranetDocument
 from .guards import UploadRefused, check_upload, sanitize_filename
 from .versions import record_version_if_new
 
-logger = logging.getLogger("ailb.documents")
-
-
-def enqueue_processing(document_id):
-    """Send the extraction task; if the broker is down the upload still stands
-    and the periodic sweep of pending documents picks it up later."""
-    from ..tasks import extract_document_text
-
-    try:
-        extract_document_text.apply_async((document_id,), retry=False)
-    except Exception:  # noqa: BLE001 - broker unreachable: the sweep will catch up
-        logger.warning("document %s: courtier injoignable, extraction reportée", document_id, exc_info=True)
-
 
 def schedule_processing(document_id):
-    transaction.on_commit(lambda: enqueue_processing(document_id))
+    """Extraction and preview in Celery once the upload's transaction commits.
+    If the broker is down the upload still stands: the task is parked
+    (``ops.PendingTask``) and sent again when Redis is back. The periodic sweep
+    of pending documents stays as the last net: Redis keeps nothing on disk, so
+    a restart loses the tasks still queued."""
+    from ailb_intranet.tasks import enqueue
+
+    from ..tasks import extract_document_text
+
+    enqueue(extract_document_text, document_id)
 
 
 def find_duplicate(collection, file_hash, exclude_pk=None):

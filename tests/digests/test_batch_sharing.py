@@ -3,6 +3,7 @@ with different rights never share, and every mail keeps its own name, links,
 Message-ID and unsubscribe token. The batch is claimed in one statement and
 keeps its lease alive."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -97,6 +98,23 @@ def test_partner_and_member_links_differ_in_shared_rendering(world):
     assert f"Gérer mes abonnements : {partner_unsubscribe}" in mails["sylvie@anct.example.org"].body
     assert "Gérer mes abonnements : http://testserver/mon-compte/abonnements/" in mails["membre@example.org"].body
     assert recipients.from_key(f"partner:{world.partner.pk}").email == "sylvie@anct.example.org"
+
+
+def test_partners_in_one_batch_each_get_their_own_document_links(world):
+    """GIVEN two partners with the same subscriptions WHEN one batch sends to both
+    THEN each mail's document link is signed for its own partner."""
+    from digests import partner_links
+    from digests.services import subscribe_partner
+
+    other, _ = subscribe_partner(world.open, email="paul@region.example.org", name="Paul", organisation="Région")
+    sending.plan(world.when)
+    sending.send_batch(sending.take_dispatchable())
+    mails = by_recipient()
+    for partner in (world.partner, other):
+        body = mails[partner.email].body
+        token = re.search(r"/lettre/document/([^/\s]+)/", body).group(1)
+        assert partner_links._read_token(token)[0] == partner.pk
+        assert token in html_of(mails[partner.email])
 
 
 def test_batch_is_claimed_in_one_statement_and_a_second_claim_gets_nothing(world):

@@ -35,12 +35,17 @@ def test_digest_reaches_a_real_smtp_server_with_headers_and_both_parts(
         assert "Plan H2 confidentiel" not in body and "Note eau interne" not in body and "h2" not in body.lower()
         assert "Gérer mes abonnements" in body
     assert 'style="' in parts["text/html"] and "<style" not in parts["text/html"]  # CSS inlined
-    # The unsubscribe link of the received mail works in one POST, without cookies.
     from django.test import Client
 
+    # The partner has no account: the document link of the mail opens the file as it is.
+    link = re.search(r"http://testserver(/lettre/document/[^/\s]+/)", parts["text/plain"]).group(1)
+    assert f'href="http://testserver{link}"' in parts["text/html"]
+    assert b"".join(Client().get(link).streaming_content) == b"contenu"
+    # The unsubscribe link of the received mail works in one POST, without cookies.
     path = unsubscribe.strip("<>").removeprefix("http://testserver")
     assert Client(enforce_csrf_checks=True).post(path).status_code == 200
     assert not world.partner.subscriptions.filter(group=world.open, frequency="hebdomadaire").exists()
+    assert Client().get(link).status_code == 404  # unsubscribed: the document link is revoked too
 
 
 def test_transient_smtp_errors_are_retried_then_delivered_once(

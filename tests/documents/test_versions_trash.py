@@ -116,17 +116,39 @@ def test_metadata_edit_and_move_between_groups(roles, client_for, add_document):
     assert page.context["move_form"] is None
 
 
-def test_broker_down_at_upload_keeps_the_upload_and_the_sweep_catches_up(roles, post_upload, monkeypatch, settings):
+def test_broker_down_at_upload_keeps_the_upload_and_the_work_is_resent(roles, post_upload, monkeypatch):
+    from ailb_intranet import tasks as background
+    from ailb_intranet.celery import app
     from documents import tasks
+    from ops import tasks as ops_tasks
+    from ops.models import PendingTask
+    from ops.tasks import resend_pending
 
     def unreachable(*args, **kwargs):
         raise ConnectionError("Redis injoignable")
 
-    monkeypatch.setattr(tasks.extract_document_text, "apply_async", unreachable)
+    def broker(send):
+        for module in (background, ops_tasks):
+            monkeypatch.setattr(module, "send_now", send)
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    broker(unreachable)
     response, body = post_upload(roles.open, roles.users["membre"], ("attente.pdf", corpus.pdf_bytes()))
     assert response.status_code == 200
     document = IntranetDocument.objects.get(pk=body["results"][0]["id"])
     assert document.extraction_status == ExtractionStatus.PENDING
+    parked = PendingTask.objects.get()
+    assert (parked.task_name, parked.args) == ("documents.extract_document_text", [document.pk])
+    assert resend_pending() == 0  # still down: kept for later
+    assert PendingTask.objects.get().attempts == 2  # the upload's try, then this one
+
+    # Broker back: the parked task goes out (here: runs at once).
+    sent = []
+    broker(lambda name, args, kwargs: sent.append((name, args)))
+    assert resend_pending() == 1
+    assert sent == [("documents.extract_document_text", [document.pk])] and not PendingTask.objects.exists()
+
+    # Last net, when a queued task was lost (Redis restarted): the sweep of pending documents.
     monkeypatch.undo()
     IntranetDocument.objects.filter(pk=document.pk).update(updated_at=timezone.now() - datetime.timedelta(hours=1))
     assert tasks.sweep_pending_documents.delay().get() == 1

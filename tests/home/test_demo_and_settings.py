@@ -62,9 +62,10 @@ def _run(settings_module, **env):
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
 def test_production_refuses_to_start_without_essentials(missing):
-    env = {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "intranet.example.org"}
+    """DATABASE_URL too: production never falls back to the embedded SQLite file."""
+    env = {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "intranet.example.org", "DATABASE_URL": "postgres://ailb@db/ailb"}
     env.pop(missing)
     result = _run("ailb_intranet.settings.production", **env)
     assert result.returncode != 0
@@ -72,7 +73,12 @@ def test_production_refuses_to_start_without_essentials(missing):
 
 
 def test_production_reads_typed_values_from_the_environment():
-    result = _run("ailb_intranet.settings.production", SECRET_KEY="x" * 60, ALLOWED_HOSTS="a.example.org,b.example.org")
+    result = _run(
+        "ailb_intranet.settings.production",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="a.example.org,b.example.org",
+        DATABASE_URL="postgres://ailb@db/ailb",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["['a.example.org',", "'b.example.org']", "False", "fr", "Europe/Paris"]
 

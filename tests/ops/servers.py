@@ -52,6 +52,24 @@ def stop(process):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+    # A master killed before its workers leaves them behind, still holding the port
+    # (the next server's health check would reach them): end its whole session.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        if getattr(process, "own_session", False):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def port_is_free(port):
+    import socket
+
+    with socket.socket() as probe:
+        # As gunicorn binds: connections in TIME_WAIT do not count, a listener does.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def database_url():
@@ -79,11 +97,14 @@ def web_env(redis_port=None, **extra):
 def start_gunicorn(env, port=WEB_PORT, workers=2, threads=2):
     env = dict(env, PORT=str(port), WEB_CONCURRENCY=str(workers), GUNICORN_THREADS=str(threads))
     log = open(os.environ.get("AILB_GUNICORN_LOG", os.devnull), "a")  # noqa: SIM115 - lives with the process
+    # The health check below must reach this server, not one a previous test is still shutting down.
+    wait_until(lambda: port_is_free(port), what=f"port {port} (serveur précédent)")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "--bind", f"127.0.0.1:{port}",
          "ailb_intranet.wsgi:application"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True,
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True, start_new_session=True,
     )  # fmt: skip
+    process.own_session = True
     wait_until(lambda: requests.get(f"http://127.0.0.1:{port}/healthz/", timeout=2).ok, what="gunicorn")
     return process
 

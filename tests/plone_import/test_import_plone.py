@@ -209,6 +209,33 @@ def test_newer_export_updates_changed_items_and_adds_new_ones(eau, tmp_path):
     assert NewsPage.objects.filter(title="Deuxième actualité").exists()
 
 
+def test_item_moved_in_plone_moves_on_the_next_import(eau, tmp_path):
+    export_dir, blob_dir = write_collective(tmp_path / "v1")
+    run(export_dir, "--map", "/eau=eau", "--blob-home", blob_dir)
+    charte, rapports = target("charte"), target("rapports")
+    assert charte.get_parent().pk == eau.pk
+    revisions = charte.revisions.count()
+
+    items = build_items("collective", tmp_path / "v2", blob_dir)
+    for item in items:
+        if item["UID"] == UID["charte"]:  # moved into /eau/rapports in Plone
+            item["@id"] = "http://localhost:8080/Plone/eau/rapports/charte"
+            item["parent"] = {"@id": "http://localhost:8080/Plone/eau/rapports", "@type": "Folder",
+                              "UID": UID["rapports"]}  # fmt: skip
+    items.sort(key=lambda item: item["@id"])
+    v2, _ = write_collective(tmp_path / "v2", items=items, blob_dir=blob_dir)
+    output, _error = run(v2, "--map", "/eau=eau", "--blob-home", blob_dir)
+
+    moved = ContentPage.objects.get(pk=charte.pk)  # the same page: links and history follow
+    assert moved.get_parent().pk == rapports.pk
+    assert moved.url_path == rapports.url_path + "charte/"
+    assert moved.live and "Engagements" in str(moved.body)
+    assert moved.revisions.count() == revisions + 1
+    assert PloneObject.objects.get(uid=UID["charte"]).plone_path == "/eau/rapports/charte"
+    assert "Charte de l'eau : déplacé·e sous « Rapports », comme dans Plone." in output
+    assert row(output, "Document")[:3] == [0, 1, 1]
+
+
 def test_dry_run_changes_nothing(eau, collective_export):
     export_dir, blob_dir = collective_export
     before = counts()

@@ -79,6 +79,49 @@ def test_hasher_reads_zope_ssha_and_sha():
     assert hasher.verify("secret", from_plone(plain_sha))
     encoded = hasher.encode("secret", hasher.salt())
     assert hasher.verify("secret", encoded) and hasher.must_update(encoded)
-    assert from_plone("") is None and from_plone("{BCRYPT}$2b$12$abc") is None
+    assert from_plone("") is None and from_plone("{CRYPT}abZ1x9") is None
     with pytest.raises(ValueError, match="illisible"):
         from_plone("{SSHA}yyy")
+    with pytest.raises(ValueError, match="illisible"):
+        from_plone("{BCRYPT}$2b$12$abc")
+
+
+def plone_bcrypt(password):
+    """What AuthEncoding stores with the bcrypt package: {BCRYPT} + bcrypt.hashpw(password, gensalt())."""
+    import bcrypt
+
+    return "{BCRYPT}" + bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=4)).decode()
+
+
+WITH_BCRYPT = override_settings(
+    PASSWORD_HASHERS=[
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.BCryptPasswordHasher",
+        "plone_import.hashers.PloneSSHAPasswordHasher",
+    ]
+)
+
+
+@WITH_BCRYPT
+def test_plone_bcrypt_member_logs_in_and_hash_is_upgraded(make_user, client):
+    user = make_user("jeanne")
+    get_user_model().objects.filter(pk=user.pk).update(password=from_plone(plone_bcrypt("Quimper-2021-été")))
+    assert identify_hasher(get_user_model().objects.get(pk=user.pk).password).algorithm == "bcrypt"
+
+    assert client.post("/connexion/", {"username": "jeanne", "password": "pas-le-bon"}).status_code == 200
+    assert "_auth_user_id" not in client.session
+    response = client.post("/connexion/", {"username": "jeanne", "password": "Quimper-2021-été"})
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(user.pk)
+    user.refresh_from_db()
+    assert user.password.startswith("md5$") and user.check_password("Quimper-2021-été")
+
+
+@WITH_BCRYPT
+def test_plone_bcrypt_variants_are_read():
+    import bcrypt
+
+    raw = bcrypt.hashpw(b"secret", bcrypt.gensalt(rounds=4)).decode()
+    for variant in ("$2a$", "$2b$", "$2y$"):
+        encoded = from_plone("{BCRYPT}" + variant + raw[4:])
+        assert encoded == "bcrypt$" + variant + raw[4:]
+        assert check_password("secret", encoded) and not check_password("secreT", encoded)

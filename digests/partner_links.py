@@ -1,0 +1,74 @@
+"""Document links for partners, who have no account.
+
+A digest tells a partner about documents marked « partagé avec les partenaires »;
+the intranet's own document URL would ask them to sign in. Their link carries
+instead a signed, expiring token naming the partner and the document
+(``django.core.signing``). The sending-time rule is checked again at every
+download, so a link stops working as soon as the partner is removed from the
+group or unsubscribes, the document leaves the partners' share or goes to the
+trash, or the group becomes private."""
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+from documents.models import IntranetDocument
+from workgroups.access import can_view_document, can_view_page
+from workgroups.models import Visibility, WorkingGroupPage
+
+from .models import Frequency, Partner, Subscription
+from .recipients import PartnerViewer
+
+SALT = "ailb.digests.partner-document"
+
+
+def make_token(partner_pk, document_pk):
+    return signing.dumps({"p": partner_pk, "d": document_pk}, salt=SALT)
+
+
+def document_url(partner, document):
+    """The absolute link a partner's digest gives for ``document``."""
+    path = reverse("digests:partner_document", args=[make_token(partner.pk, document.pk)])
+    return f"{settings.SITE_URL}{path}"
+
+
+def _read_token(token):
+    try:
+        data = signing.loads(token, salt=SALT, max_age=settings.DIGEST_PARTNER_LINK_MAX_AGE_DAYS * 86400)
+    except (signing.BadSignature, ValueError, TypeError):  # includes SignatureExpired
+        return None
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), int) for k in ("p", "d")):
+        return None
+    return data["p"], data["d"]
+
+
+def may_see(partner, document, group, viewer=None):
+    """The partners' rule, shared by the digest and the download: an open, live group
+    the partner still follows, a document shared with partners, out of the trash,
+    and visible to someone in no group."""
+    viewer = viewer or PartnerViewer()
+    return (
+        partner.is_active
+        and document.deleted_at is None
+        and document.shared_with_partners
+        and group is not None
+        and group.live
+        and group.visibility == Visibility.OPEN
+        and Subscription.objects.filter(partner=partner, group=group).exclude(frequency=Frequency.NEVER).exists()
+        and can_view_page(viewer, group)
+        and can_view_document(viewer, document)
+    )
+
+
+def resolve(token):
+    """(partner, document) a valid token still gives access to, or None — the same
+    None for a forged, expired or revoked link, so that nothing is revealed."""
+    ids = _read_token(token)
+    if ids is None:
+        return None
+    partner = Partner.objects.filter(pk=ids[0]).first()
+    document = IntranetDocument.objects.filter(pk=ids[1]).select_related("collection").first()
+    if partner is None or document is None:
+        return None
+    group = WorkingGroupPage.objects.filter(collection_id=document.collection_id).first()
+    return (partner, document) if may_see(partner, document, group) else None

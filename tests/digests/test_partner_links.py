@@ -1,0 +1,114 @@
+"""Partners have no account: the documents of their digest open through a signed,
+expiring link, and the partners' rule is checked again at each download."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core import signing
+from django.test import Client
+from django.utils import timezone
+from wagtail.models import ModelLogEntry
+
+from digests import partner_links, recipients
+from digests.models import Frequency, Subscription
+
+from .test_content_and_views import digest_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _link_of(digest, title):
+    for section in digest.sections:
+        for doc in section.documents:
+            if doc["title"] == title:
+                return doc["url"]
+    raise AssertionError(f"{title} absent from the digest")
+
+
+def _path(url):
+    return url.split("://", 1)[1].split("/", 1)[1].join(["/", ""])
+
+
+@pytest.fixture
+def partner_link(world):
+    digest = digest_for(recipients.from_partner(world.partner), world.when)
+    return _path(_link_of(digest, "Note eau partagée"))
+
+
+def test_partner_digest_links_open_the_shared_document_without_an_account(world, partner_link):
+    response = Client().get(partner_link)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"contenu"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    entry = ModelLogEntry.objects.filter(action="ailb.document.download").latest("timestamp")
+    assert entry.object_id == str(world.docs["eau_partage"].pk)
+    assert entry.data["partner_email"] == "sylvie@anct.example.org"
+
+
+def test_member_digests_keep_the_intranet_link(world):
+    digest = digest_for(recipients.from_user(world.users["membre"]), world.when)
+    link = _link_of(digest, "Note eau partagée")
+    assert "/lettre/document/" not in link
+    assert link.endswith(world.docs["eau_partage"].url)
+
+
+def _revoke(world, how):
+    doc = world.docs["eau_partage"]
+    if how == "desabonne":
+        Subscription.objects.filter(partner=world.partner, group=world.open).update(frequency=Frequency.NEVER)
+    elif how == "partenaire_inactif":
+        world.partner.is_active = False
+        world.partner.save()
+    elif how == "plus_partage":
+        doc.shared_with_partners = False
+        doc.save()
+    elif how == "corbeille":
+        doc.deleted_at = timezone.now()
+        doc.save()
+    elif how == "groupe_prive":
+        world.open.visibility = "prive"
+        world.open.save_revision().publish()
+    elif how == "groupe_depublie":
+        world.open.unpublish()
+
+
+@pytest.mark.parametrize(
+    "how", ["desabonne", "partenaire_inactif", "plus_partage", "corbeille", "groupe_prive", "groupe_depublie"]
+)
+def test_link_stops_working_when_the_partner_may_no_longer_see_it(world, partner_link, how):
+    _revoke(world, how)
+    response = Client().get(partner_link)
+    assert response.status_code == 404
+    assert "n'est plus disponible" in response.content.decode()
+    assert "Note eau" not in response.content.decode()
+
+
+def test_link_expires(world, partner_link, settings):
+    later = timezone.now() + timedelta(days=settings.DIGEST_PARTNER_LINK_MAX_AGE_DAYS, minutes=1)
+    with mock.patch("django.core.signing.time.time", return_value=later.timestamp()):
+        assert Client().get(partner_link).status_code == 404
+    assert Client().get(partner_link).status_code == 200
+
+
+def test_forged_tampered_or_foreign_tokens_are_refused(world, partner_link):
+    doc = world.docs
+    private_doc = doc["h2_secret"]  # marked shared, but in a private group
+    internal_doc = doc["eau_interne"]  # open group, not shared
+    forged = [
+        partner_links.make_token(world.partner.pk, private_doc.pk),
+        partner_links.make_token(world.partner.pk, internal_doc.pk),
+        partner_links.make_token(world.partner.pk + 999, doc["eau_partage"].pk),
+        signing.dumps({"p": world.partner.pk, "d": doc["eau_partage"].pk}, salt="une-autre-clef"),
+        partner_link.rstrip("/").rsplit("/", 1)[1][:-2] + "xx",
+        "pas-un-jeton",
+        "a" * 2000,
+    ]
+    for token in forged:
+        response = Client().get(f"/lettre/document/{token}/")
+        assert response.status_code == 404, token
+        assert private_doc.title not in response.content.decode()
+
+
+def test_only_get_is_allowed(partner_link):
+    assert Client().post(partner_link).status_code == 405
