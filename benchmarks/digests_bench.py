@@ -211,10 +211,13 @@ def run_with_celery(ids, size, concurrency, timeout, log_path):
         for i in range(0, len(ids), size):
             send_digest_batch.delay(ids[i : i + size])
         pending = Delivery.objects.exclude(status__in=[DeliveryStatus.SENT, DeliveryStatus.EMPTY])
-        peaks = {}
+        peaks, backend_cpu = {}, {}
         while True:
             for pid in worker_pids(worker.pid):
                 peaks[pid] = max(peaks.get(pid, 0.0), peak_rss_mb(pid))
+            # The worker's connections may close between tasks: sample them while they live.
+            for pid in other_backends():
+                backend_cpu[pid] = max(backend_cpu.get(pid, 0.0), cpu_seconds(pid))
             if not pending.exists():
                 break
             if time.perf_counter() - started > timeout:
@@ -227,7 +230,7 @@ def run_with_celery(ids, size, concurrency, timeout, log_path):
             peaks[pid] = max(peaks.get(pid, 0.0), peak_rss_mb(pid))
         cpu = {
             "worker": sum(cpu_seconds(pid) for pid in worker_pids(worker.pid)) - startup_cpu,
-            "postgresql": sum(cpu_seconds(pid) for pid in other_backends()),
+            "postgresql (échantillonné)": sum(backend_cpu.values()),
         }
     finally:
         with contextlib.suppress(ProcessLookupError):
@@ -305,7 +308,9 @@ def main():
             mode = "un processus"
         time.sleep(0.5)  # let any stray duplicate reach the sink before counting
         if backend:  # this process's own connection: planning excluded, polling (celery) or sending
-            cpu["postgresql"] += cpu_seconds(backend) - backend_cpu
+            cpu["postgresql ce processus" if args.celery else "postgresql"] = (
+                cpu.get("postgresql", 0.0) + cpu_seconds(backend) - backend_cpu
+            )
         usage = resource.getrusage(resource.RUSAGE_SELF)
         here = usage.ru_utime + usage.ru_stime - own_cpu  # the SMTP sink (and, in one process, the sending)
         if args.celery:
