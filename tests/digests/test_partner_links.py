@@ -72,10 +72,26 @@ def _revoke(world, how):
         world.open.save_revision().publish()
     elif how == "groupe_depublie":
         world.open.unpublish()
+    elif how == "deplace_groupe_prive":  # the partner follows that private group, dormant
+        doc.collection = world.private.collection
+        doc.save()
+    elif how == "deplace_groupe_non_suivi":  # open, but the partner does not follow it
+        doc.collection = world.other.collection
+        doc.save()
 
 
 @pytest.mark.parametrize(
-    "how", ["desabonne", "partenaire_inactif", "plus_partage", "corbeille", "groupe_prive", "groupe_depublie"]
+    "how",
+    [
+        "desabonne",
+        "partenaire_inactif",
+        "plus_partage",
+        "corbeille",
+        "groupe_prive",
+        "groupe_depublie",
+        "deplace_groupe_prive",
+        "deplace_groupe_non_suivi",
+    ],
 )
 def test_link_stops_working_when_the_partner_may_no_longer_see_it(world, partner_link, how):
     _revoke(world, how)
