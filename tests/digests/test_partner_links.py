@@ -162,3 +162,11 @@ def test_document_and_refusal_are_never_stored_by_caches(world, partner_link):
     assert "private" in response["Cache-Control"]
     refused = Client().get("/lettre/document/pas-un-jeton/")
     assert "no-store" in refused["Cache-Control"]
+
+
+def test_admins_see_which_partner_downloaded(world, partner_link, client_for):
+    """The download has no intranet user: the audit report names the partner instead."""
+    b"".join(Client().get(partner_link).streaming_content)
+    report = client_for(world.users["admin"]).get("/admin/reports/site-history/")
+    assert report.status_code == 200
+    assert "partenaire sylvie@anct.example.org" in report.content.decode()
