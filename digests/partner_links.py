@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
+from wagtail.models import Collection
 
 from documents.models import IntranetDocument
 from workgroups.access import can_view_document, can_view_page
@@ -83,5 +84,8 @@ def resolve(token):
     document = IntranetDocument.objects.filter(pk=document_pk).select_related("collection").first()
     if document is None:
         return None
-    group = WorkingGroupPage.objects.filter(collection_id=document.collection_id).first()
+    # The group whose collection holds the document, directly or in a sub-collection (as the digest finds it).
+    group = WorkingGroupPage.objects.filter(
+        collection__in=Collection.objects.ancestor_of(document.collection, inclusive=True)
+    ).first()
     return (partner, document) if may_see(partner, document, group) else None

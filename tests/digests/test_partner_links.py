@@ -170,3 +170,16 @@ def test_admins_see_which_partner_downloaded(world, partner_link, client_for):
     report = client_for(world.users["admin"]).get("/admin/reports/site-history/")
     assert report.status_code == 200
     assert "partenaire sylvie@anct.example.org" in report.content.decode()
+
+
+def test_document_in_a_subcollection_of_the_group_opens_as_in_the_digest(world, make_group):
+    """The digest lists a group's documents down its sub-collections; their links work the same."""
+    from .conftest import make_document
+
+    sub = world.open.collection.add_child(name="Comptes rendus")
+    doc = make_document(world.open, "Compte rendu partagé", world.users["animateur"], shared=True)
+    doc.collection = sub
+    doc.save()
+    digest = digest_for(recipients.from_partner(world.partner), world.when)
+    link = _path(_link_of(digest, "Compte rendu partagé"))
+    assert b"".join(Client().get(link).streaming_content) == b"contenu"
