@@ -30,7 +30,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 GROUP_SLUG = "banc-essai"
-WARMUP_WORDS = ["projet", "dossier", "contrat"]  # not among the measured words
+WARMUP_WORDS = ["projet", "dossier", "contrat"]  # not among the measured queries
+
+# 30 queries besides the corpus's 20 search words (none of them a warm-up word), each measured once:
+# two words, phrases in quotes, rare and common terms, exclusions with a minus, forms to stem or unaccent.
+MORE_QUERIES = [
+    # two or three words (all must match)
+    "rapport budget", "réunion direction", "facture paiement", "formation salarié", "sécurité réseau",
+    "budget télétravail", "réunion marseille", "serveur kubernetes", "toner cartouche",
+    "budget formation qualité",
+    # phrases
+    '"rapport réunion"', '"service budget"', '"mot passe"', '"cahier charges"', '"note frais"',
+    # exclusions
+    "rapport -budget", "télétravail -rgpd", "réunion -marseille", "budget -toner", "facture -paiement",
+    # rare terms
+    "kubernetes", "ajaccio", "hackathon", "webinaire", "trombone",
+    # common terms, and forms that need stemming or unaccenting
+    "réunion", "qualité", "reunion", "securite", "factures",
+]  # fmt: skip
 
 
 def percentile(values, q):
@@ -111,17 +128,19 @@ def bulk_index(model, objs):
         ]
         rows.append(f"(%s, %s, {vectors[0][0]}, {vectors[1][0]}, {vectors[2][0]}, 1.0, %s, %s)")
         params += [content_type, str(obj.pk), *vectors[0][1], *vectors[1][1], *vectors[2][1]]
-        params += [" ".join(t.strip() for t, _w in title if t.strip()), " ".join(t.strip() for t, _w in body if t.strip())]
+        params += [
+            " ".join(t.strip() for t, _w in title if t.strip()),
+            " ".join(t.strip() for t, _w in body if t.strip()),
+        ]
     if not rows:
         return
+    values = ", ".join(rows)
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO wagtailsearch_indexentry"
-            " (content_type_id, object_id, title, autocomplete, body, title_norm, title_text, body_text)"
-            f" VALUES {', '.join(rows)}"
-            " ON CONFLICT (content_type_id, object_id) DO UPDATE SET title = EXCLUDED.title,"
-            " title_norm = 1.0, autocomplete = EXCLUDED.autocomplete, body = EXCLUDED.body,"
-            " title_text = EXCLUDED.title_text, body_text = EXCLUDED.body_text",  # noqa: S608 — placeholders only
+            "INSERT INTO wagtailsearch_indexentry (content_type_id, object_id, title, autocomplete, body, title_norm,"  # noqa: S608 — placeholders only
+            f" title_text, body_text) VALUES {values} ON CONFLICT (content_type_id, object_id) DO UPDATE SET"
+            " title = EXCLUDED.title, title_norm = 1.0, autocomplete = EXCLUDED.autocomplete,"
+            " body = EXCLUDED.body, title_text = EXCLUDED.title_text, body_text = EXCLUDED.body_text",
             params,
         )
 
@@ -147,7 +166,6 @@ def seed(records, batch_size=1000):
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection, transaction
     from taggit.models import Tag, TaggedItem
-    from wagtail.search.backends import get_search_backend
 
     from documents.models import FileKind, IntranetDocument
     from home.structure import ensure_site_structure
@@ -165,7 +183,6 @@ def seed(records, batch_size=1000):
     member, _ = get_user_model().objects.get_or_create(username="bench-membre", defaults={"email": "b@example.org"})
     set_role(group, member, Role.MEMBER)
 
-    backend = get_search_backend()
     doc_ct = ContentType.objects.get_for_model(IntranetDocument)
     existing = IntranetDocument.objects.filter(collection=group.collection)
     present = existing.count()
@@ -290,22 +307,84 @@ def start_server(port, workers):
     raise SystemExit("le serveur ne répond pas")
 
 
+def summary(samples):
+    return {"median_ms": statistics.median(samples), "p95_ms": percentile(samples, 0.95), "samples": samples}
+
+
 def measure(port, cookie, words):
-    def run(path_for):
+    """The page with and without facets (« facettes=non ») for the 20 words and the 30 other queries,
+    then the suggestions for the 20 words."""
+
+    def page(query, facets=True):
+        return "/recherche/?" + urllib.parse.urlencode({"q": query, **({} if facets else {"facettes": "non"})})
+
+    def run(path_for, queries):
         for word in WARMUP_WORDS:
             get(port, path_for(word), cookie)
-        return [get(port, path_for(word), cookie)[0] for word in words]
+        return [get(port, path_for(query), cookie)[0] for query in queries]
 
-    search = run(lambda w: "/recherche/?" + urllib.parse.urlencode({"q": w}))
-    suggest = run(lambda w: "/recherche/suggestions/?" + urllib.parse.urlencode({"q": w[:5]}))
+    for word in WARMUP_WORDS:
+        get(port, page(word, facets=False), cookie)
+    # Both modes on every query, alternating which goes first (first time for PostgreSQL's cache and
+    # the page's caches), so that neither mode is favoured: 25 first times each.
+    timings = {True: [], False: []}
+    for position, query in enumerate(list(words) + MORE_QUERIES):
+        for facets in (True, False) if position % 2 == 0 else (False, True):
+            timings[facets].append(get(port, page(query, facets), cookie)[0])
+    suggest = run(lambda w: "/recherche/suggestions/?" + urllib.parse.urlencode({"q": w[:5]}), words)
+    count = len(words)
     return {
-        "search_page": {"median_ms": statistics.median(search), "p95_ms": percentile(search, 0.95), "samples": search},
-        "suggestions": {
-            "median_ms": statistics.median(suggest),
-            "p95_ms": percentile(suggest, 0.95),
-            "samples": suggest,
-        },
+        "search_page": summary(timings[True][:count]),
+        "search_page_50": summary(timings[True]),
+        "search_page_no_facets": summary(timings[False][:count]),
+        "search_page_no_facets_50": summary(timings[False]),
+        "suggestions": summary(suggest),
+        "queries": list(words) + MORE_QUERIES,
     }
+
+
+def relevance_cases(records):
+    """(query, expected title) pairs: a document must come in the top 3 when searched by the words of
+    its title, or by its number (« Document 00042 »), wherever it lies in the corpus."""
+    cases = []
+    for index in sorted({0, len(records) // 2, len(records) - 1}):
+        title = records[index]["title"]
+        number, _, words = title.partition(" : ")
+        cases.append((" ".join(dict.fromkeys(words.split())), title))
+        cases.append((number.split()[-1], title))
+    return cases
+
+
+def check_relevance(user, cases):
+    """[(query, expected, rank or None)] with the search service itself, as ``user``."""
+    from search.parsing import parse
+    from search.service import Filters, run_search
+
+    results = []
+    for query, expected in cases:
+        titles = [hit.title for hit in run_search(user, parse(query), Filters(facettes=False)).hits]
+        results.append((query, expected, titles.index(expected) + 1 if expected in titles else None))
+    return results
+
+
+def ab_facets(user, queries, rounds=3):
+    """In-process A/B of ``run_search`` with and without facets, alternated query by query (each
+    query's first run alternates between modes), so load and cache affect both alike."""
+    from django.db import connection
+
+    from search.parsing import parse
+    from search.service import Filters, run_search
+
+    timings = {True: [], False: []}
+    for round_number in range(rounds):
+        for position, query in enumerate(queries):
+            order = (True, False) if (position + round_number) % 2 == 0 else (False, True)
+            for facets in order:
+                started = time.perf_counter()
+                run_search(user, parse(query), Filters(facettes=facets))
+                timings[facets].append((time.perf_counter() - started) * 1000)
+    connection.close()
+    return {"with_facets": summary(timings[True]), "without_facets": summary(timings[False])}
 
 
 def main(argv=None):
@@ -316,6 +395,7 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=2, help="processus gunicorn")
     parser.add_argument("--out", default=None, help="fichier JSON des résultats")
     parser.add_argument("--seed-only", action="store_true", help="remplir la base puis s'arrêter")
+    parser.add_argument("--ab", action="store_true", help="A/B en processus avec et sans facettes")
     args = parser.parse_args(argv)
 
     records, searchwords = generate_corpus(args.n, args.seed)
@@ -329,6 +409,10 @@ def main(argv=None):
         print(f"{added} documents indexés en {seconds:.1f} s ({added / seconds:.0f} documents/s)", flush=True)
     if args.seed_only:
         return None
+    relevance = check_relevance(member, relevance_cases(records))
+    for query, expected, rank in relevance:
+        print(f"pertinence  {query!r:45s} → {expected!r} : {'rang ' + str(rank) if rank else 'ABSENT'}")
+    ab = ab_facets(member, words + MORE_QUERIES) if args.ab else None
     cookie = session_cookie(member)
     connection.close()
     server = start_server(args.port, args.workers)
@@ -344,9 +428,23 @@ def main(argv=None):
         vendor=connection.vendor,
         words=words,
         seed_docs_per_s=added / seconds if seconds else None,
+        relevance=[{"query": q, "expected": e, "rank": r} for q, e, r in relevance],
+        ab_facets=ab,
+        loadavg=Path("/proc/loadavg").read_text().split()[:3],
     )
-    for name in ("search_page", "suggestions"):
-        print(f"{name:12s} médiane {figures[name]['median_ms']:.1f} ms   p95 {figures[name]['p95_ms']:.1f} ms")
+    labels = {
+        "search_page": "page, 20 mots, facettes",
+        "search_page_50": "page, 50 requêtes, facettes",
+        "search_page_no_facets": "page, 20 mots, sans facettes",
+        "search_page_no_facets_50": "page, 50 requêtes, sans facettes",
+        "suggestions": "suggestions, 20 mots",
+    }
+    for name, label in labels.items():
+        print(f"{label:34s} médiane {figures[name]['median_ms']:6.1f} ms   p95 {figures[name]['p95_ms']:6.1f} ms")
+    if ab:
+        for name, values in ab.items():
+            print(f"A/B run_search {name:19s} médiane {values['median_ms']:6.1f} ms   p95 {values['p95_ms']:6.1f} ms")
+    print(f"charge moyenne {' '.join(figures['loadavg'])}")
     print(f"RSS serveur {figures['server_rss_mib']:.0f} Mio")
     out = Path(args.out or ROOT / "var" / "bench" / f"search-{args.n}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
