@@ -37,8 +37,9 @@ def available():
     return type(get_search_backend()).__module__.startswith("modelsearch.backends.database.postgres")
 
 
-def _tsquery(parsed, config):
-    """(SQL, params) of a tsquery for ``parsed``: words ANDed, phrases, exclusions."""
+def _tsquery(parsed, config, *, exclusions=True):
+    """(SQL, params) of a tsquery for ``parsed``: words ANDed, phrases, exclusions (left out with
+    ``exclusions=False``: ts_rank gives every row the same 1e-20 when the query holds a NOT)."""
     parts, params = [], []
     if parsed.words:
         parts.append("plainto_tsquery(%s::regconfig, %s)")
@@ -46,7 +47,7 @@ def _tsquery(parsed, config):
     for phrase in parsed.phrases:
         parts.append("phraseto_tsquery(%s::regconfig, %s)")
         params += [config, " ".join(phrase)]
-    for word in parsed.excluded:
+    for word in parsed.excluded if exclusions else ():
         parts.append("(!! plainto_tsquery(%s::regconfig, %s))")
         params += [config, word]
     return "(" + " && ".join(parts) + ")", params
@@ -79,8 +80,9 @@ def _branches(page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, condition, ts
     if doc_qs is not None:
         sql, sub = _compiled(doc_qs, "id", "collection_id", "kind", "created_at")
         branches.append(
-            f"""SELECT 'document'::text, d.id, e.id,
-                   d.created_at, NULL::text, d.collection_id, NULL::int, d.kind::text, {rank_sql}
+            f"""SELECT 'document'::text AS kind, d.id, e.id AS eid,
+                   d.created_at AS dt, NULL::text AS grp, d.collection_id AS coll, NULL::int AS ct,
+                   d.kind::text AS fkind, {rank_sql} AS rk
               FROM wagtailsearch_indexentry e JOIN ({sql}) d ON d.id = e.object_id::integer
              WHERE e.content_type_id = %s AND {condition}"""  # noqa: S608 — fixed fragments only; user text is a parameter
         )
@@ -101,10 +103,11 @@ def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date,
     config = getattr(_backend(), "config", None) or "french_unaccent"
     tsquery, tsparams = _tsquery(parsed, config)
     weights = get_sql_weights()
+    ranked_query, ranked_params = _tsquery(parsed, config, exclusions=False)
     rank = (
         ("0::float8", [])
         if by_date
-        else (f"ts_rank(%s::float4[], e.search_vector, {tsquery})::float8", [weights, *tsparams])
+        else (f"ts_rank(%s::float4[], e.search_vector, {ranked_query})::float8", [weights, *ranked_params])
     )
     kinds = {"page_cts": page_cts, "doc_ct": doc_ct, "prefix_length": prefix_length, "rank": rank}
     branches, params = _branches(page_qs, doc_qs, condition=f"e.search_vector @@ {tsquery}", tsparams=tsparams, **kinds)

@@ -108,6 +108,7 @@ class Outcome:
     groups: list = field(default_factory=list)
     # more matches than were read (pg_search.MATCH_CAP): total and facets are over the first ones
     capped: bool = False
+    cap: int = 0
 
     @property
     def has_previous(self):
@@ -320,7 +321,7 @@ def _run_postgres(outcome, parsed, filters, groups, page_qs, doc_qs, doc_ct, req
         by_date=filters.tri == "date", limit=filters.page * PER_PAGE, facets=filters.facettes,
     )  # fmt: skip
     outcome.total = sum(found["totals"].values())
-    outcome.capped = found["capped"]
+    outcome.capped, outcome.cap = found["capped"], pg_search.MATCH_CAP
     outcome.num_pages = min(MAX_PAGE, -(-outcome.total // PER_PAGE))
     by_path = {g.path: g.slug for g in groups}
     by_collection = {str(g.collection_id): g.slug for g in groups}

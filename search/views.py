@@ -5,7 +5,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from .parsing import parse
-from .pg_search import MATCH_CAP
 from .service import KINDS, SORTS, Filters, run_search, suggest_titles
 
 
@@ -66,7 +65,6 @@ def search(request):
         "has_filters": bool(filters.as_params().keys() - {"tri"}),
         "clear_filters_url": url_with(groupe="", type="", fichier="", tag="", annee="", page=""),
         "with_facets_url": "" if filters.facettes else url_with(facettes=""),
-        "match_cap": MATCH_CAP,
     }
     return render(request, "search/search.html", context)
 
