@@ -367,6 +367,22 @@ def check_relevance(user, cases):
     return results
 
 
+def explain(user, query):
+    """EXPLAIN (ANALYZE, BUFFERS) of the search page's main statement for ``query``, as ``user``."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from search.parsing import parse
+    from search.service import Filters, run_search
+
+    with CaptureQueriesContext(connection) as captured:
+        run_search(user, parse(query), Filters())
+    statement = max(captured.captured_queries, key=lambda q: len(q["sql"]))["sql"]  # the one with the CTE
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def ab_facets(user, queries, rounds=3):
     """In-process A/B of ``run_search`` with and without facets, alternated query by query (each
     query's first run alternates between modes), so load and cache affect both alike."""
@@ -396,6 +412,9 @@ def main(argv=None):
     parser.add_argument("--out", default=None, help="fichier JSON des résultats")
     parser.add_argument("--seed-only", action="store_true", help="remplir la base puis s'arrêter")
     parser.add_argument("--ab", action="store_true", help="A/B en processus avec et sans facettes")
+    parser.add_argument(
+        "--explain", metavar="REQUÊTE", help="afficher le plan de l'instruction pour REQUÊTE et s'arrêter"
+    )
     args = parser.parse_args(argv)
 
     records, searchwords = generate_corpus(args.n, args.seed)
@@ -408,6 +427,9 @@ def main(argv=None):
     if seconds:
         print(f"{added} documents indexés en {seconds:.1f} s ({added / seconds:.0f} documents/s)", flush=True)
     if args.seed_only:
+        return None
+    if args.explain:
+        print("\n".join(explain(member, args.explain)))
         return None
     relevance = check_relevance(member, relevance_cases(records))
     for query, expected, rank in relevance:
