@@ -465,3 +465,6 @@ def test_page_without_facets_offers_them(corpus, roles, search_page):
     assert 'class="card facet"><a href="?q=note">Afficher les filtres' in html
     assert "<h2>Groupe</h2>" not in html
     assert "<h2>Groupe</h2>" in search_page(member, q="note").content.decode()
+    # the mode is not a filter: an empty result does not ask to remove filters
+    empty = search_page(member, q="introuvablemot", facettes="non").content.decode()
+    assert "Aucun résultat" in empty and "Retirez les filtres" not in empty
