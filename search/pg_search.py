@@ -113,14 +113,15 @@ def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date,
     branches, params = _branches(page_qs, doc_qs, condition=f"e.search_vector @@ {tsquery}", tsparams=tsparams, **kinds)
     if not branches:
         return {"hits": [], "totals": {}, "capped": False, "facets": {}, "tags": []}
-    # No ORDER BY: rows stream from the GIN bitmap and reading stops at the cap.
+    # No ORDER BY: rows stream (GIN bitmap or sequential scan, as the planner chooses) and reading
+    # stops at the cap.
     # The cap+1-th row (rn) only tells that there are more: counts use ``mc``, the first MATCH_CAP.
     head = f"""WITH m (kind, id, eid, dt, grp, coll, ct, fkind, rk, rn) AS MATERIALIZED (
                    SELECT u.*, row_number() OVER () FROM ({" UNION ALL ".join(branches)}) u LIMIT %s),
                 mc AS (SELECT * FROM m WHERE rn <= %s)"""  # noqa: S608
     params += [MATCH_CAP + 1, MATCH_CAP]
     if by_date:
-        # Newest first over every visible match (the planner may walk the documents by date and stop).
+        # Newest first: every visible match is read and sorted (not bounded; see docs/performance.md).
         dated, dated_params = _branches(
             page_qs, doc_qs, condition=f"e.search_vector @@ {tsquery}", tsparams=tsparams, **kinds
         )
