@@ -30,7 +30,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 GROUP_SLUG = "banc-essai"
-WARMUP_WORDS = ["projet", "dossier", "contrat"]  # not among the measured words
+WARMUP_WORDS = ["projet", "dossier", "contrat"]  # not among the measured queries
+
+# 30 queries besides the corpus's 20 search words (none of them a warm-up word), each measured once:
+# two words, phrases in quotes, rare and common terms, exclusions with a minus, forms to stem or unaccent.
+MORE_QUERIES = [
+    # two or three words (all must match)
+    "rapport budget", "réunion direction", "facture paiement", "formation salarié", "sécurité réseau",
+    "budget télétravail", "réunion marseille", "serveur kubernetes", "toner cartouche",
+    "budget formation qualité",
+    # phrases
+    '"rapport réunion"', '"service budget"', '"mot passe"', '"cahier charges"', '"note frais"',
+    # exclusions
+    "rapport -budget", "télétravail -rgpd", "réunion -marseille", "budget -toner", "facture -paiement",
+    # rare terms
+    "kubernetes", "ajaccio", "hackathon", "webinaire", "trombone",
+    # common terms, and forms that need stemming or unaccenting
+    "réunion", "qualité", "reunion", "securite", "factures",
+]  # fmt: skip
 
 
 def percentile(values, q):
@@ -71,12 +88,84 @@ def setup_django():
     django.setup()
 
 
-def seed(records):
-    """(member user, seconds spent) — replaces the bench group's documents."""
+def _vector_sql(texts, config):
+    """(SQL, params) of the tsvector Wagtail's PostgreSQL indexer builds from [(text, weight)]."""
+    texts = [(text.strip(), weight) for text, weight in texts]
+    texts = [(text, weight) for text, weight in texts if text]
+    if not texts:
+        return "to_tsvector('')", []  # Wagtail's EMPTY_VECTOR
+    sql = " || ".join("setweight(to_tsvector(%s::regconfig, %s), %s)" for _ in texts)
+    return sql, [value for text, weight in texts for value in (config, text, weight)]
+
+
+def bulk_index(model, objs):
+    """Index ``objs`` as Wagtail's PostgreSQL backend (``add_bulk``) would, in one INSERT, writing the
+    SQL directly instead of compiling ~10 Django expressions per object (2/3 of ``add_bulk``'s time
+    when seeding, per cProfile). ``tests/search/test_benchmark.py`` checks that the rows are identical
+    to Wagtail's; title norms are refreshed once by the caller (``refresh_title_norms``)."""
     from django.contrib.contenttypes.models import ContentType
-    from django.db import transaction
-    from taggit.models import Tag, TaggedItem
+    from django.db import connection
+    from modelsearch.backends.database.postgres.postgres import ObjectIndexer
+    from modelsearch.index import AutocompleteField, SearchField
     from wagtail.search.backends import get_search_backend
+
+    backend = get_search_backend()
+    content_type = ContentType.objects.get_for_model(model).pk
+    rows, params = [], []
+    for obj in objs:
+        indexer = ObjectIndexer(obj, backend)
+        title, body, autocomplete = [], [], []
+        for search_field in indexer.search_fields:
+            for field, weight, value in indexer.prepare_field(obj, search_field):
+                if isinstance(field, SearchField):
+                    (title if field.field_name == "title" else body).append((value, weight))
+                elif isinstance(field, AutocompleteField):
+                    autocomplete.append((value, weight))
+        vectors = [
+            _vector_sql(title, backend.config),
+            _vector_sql(autocomplete, backend.autocomplete_config),
+            _vector_sql(body, backend.config),
+        ]
+        rows.append(f"(%s, %s, {vectors[0][0]}, {vectors[1][0]}, {vectors[2][0]}, 1.0, %s, %s)")
+        params += [content_type, str(obj.pk), *vectors[0][1], *vectors[1][1], *vectors[2][1]]
+        params += [
+            " ".join(t.strip() for t, _w in title if t.strip()),
+            " ".join(t.strip() for t, _w in body if t.strip()),
+        ]
+    if not rows:
+        return
+    values = ", ".join(rows)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO wagtailsearch_indexentry (content_type_id, object_id, title, autocomplete, body, title_norm,"  # noqa: S608 — placeholders only
+            f" title_text, body_text) VALUES {values} ON CONFLICT (content_type_id, object_id) DO UPDATE SET"
+            " title = EXCLUDED.title, title_norm = 1.0, autocomplete = EXCLUDED.autocomplete,"
+            " body = EXCLUDED.body, title_text = EXCLUDED.title_text, body_text = EXCLUDED.body_text",
+            params,
+        )
+
+
+def refresh_title_norms():
+    """What Wagtail's ``add_bulk`` does after each batch: title norms of the new entries."""
+    from wagtail.search.backends import get_search_backend
+
+    from documents.models import IntranetDocument
+
+    get_search_backend().get_index_for_model(IntranetDocument)._refresh_title_norms()
+
+
+def seed(records, batch_size=1000):
+    """(member user, documents added, seconds spent).
+
+    Reuses what is already there: the corpus is deterministic and a smaller corpus is a prefix of a
+    larger one (same seed), so a database seeded with 5,000 documents grows to 10,000 by adding the
+    missing 5,000; a larger one is emptied and reseeded (``BENCH_RESEED=1`` forces it). Documents,
+    tags and index entries are inserted in batches (bulk_create, then one ``add_bulk`` per batch
+    with the tags prefetched), then the tables are analysed, as autovacuum would do in production."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection, transaction
+    from taggit.models import Tag, TaggedItem
 
     from documents.models import FileKind, IntranetDocument
     from home.structure import ensure_site_structure
@@ -91,31 +180,43 @@ def seed(records):
         tree["groups"].add_child(instance=group)
         group.save_revision().publish()
         group.refresh_from_db()
-    from django.contrib.auth import get_user_model
-
     member, _ = get_user_model().objects.get_or_create(username="bench-membre", defaults={"email": "b@example.org"})
     set_role(group, member, Role.MEMBER)
 
-    backend = get_search_backend()
-    old = IntranetDocument.objects.filter(collection=group.collection)
-    if old.count() == len(records) and os.environ.get("BENCH_RESEED") != "1":
-        return member, None  # already seeded with this corpus size
-    for document in old.iterator():
-        backend.delete(document)
-    old.delete()
+    doc_ct = ContentType.objects.get_for_model(IntranetDocument)
+    existing = IntranetDocument.objects.filter(collection=group.collection)
+    present = existing.count()
+    last = existing.order_by("-pk").values_list("title", flat=True).first()
+    reusable = (
+        os.environ.get("BENCH_RESEED") != "1"
+        and present <= len(records)
+        and (present == 0 or last == records[present - 1]["title"])
+    )
+    if not reusable:
+        from modelsearch.conf import get_app_config
+
+        ids = list(existing.values_list("pk", flat=True))
+        entries = get_app_config().get_model("IndexEntry").objects.filter(content_type=doc_ct)
+        entries.filter(object_id__in=[str(pk) for pk in ids]).delete()
+        TaggedItem.objects.filter(content_type=doc_ct, object_id__in=ids).delete()
+        existing.delete()
+        present = 0
+    missing = records[present:]
+    if not missing:
+        return member, 0, None
 
     kinds = [FileKind.PDF, FileKind.TEXT, FileKind.SPREADSHEET, FileKind.PRESENTATION]
-    doc_ct = ContentType.objects.get_for_model(IntranetDocument)
-    tag_ids = {}
-    for batch_start in range(0, len(records), 500):
-        batch = records[batch_start : batch_start + 500]
+    tag_ids = dict(Tag.objects.values_list("name", "pk"))
+    for batch_start in range(0, len(missing), batch_size):
+        batch = missing[batch_start : batch_start + batch_size]
         with transaction.atomic():
             documents = IntranetDocument.objects.bulk_create(
                 [
                     IntranetDocument(
                         title=r["title"], description=r["description"], extracted_text=r["body"],
                         file=f"documents/bench/{r['filename']}", file_size=len(r["body"].encode()),
-                        collection=group.collection, kind=kinds[i % len(kinds)], extraction_status="extrait",
+                        collection=group.collection, kind=kinds[(present + batch_start + i) % len(kinds)],
+                        extraction_status="extrait",
                     )
                     for i, r in enumerate(batch)
                 ]
@@ -127,8 +228,20 @@ def seed(records):
                         tag_ids[name] = Tag.objects.get_or_create(name=name)[0].pk
                     items.append(TaggedItem(tag_id=tag_ids[name], content_type=doc_ct, object_id=document.pk))
             TaggedItem.objects.bulk_create(items)
-            backend.add_bulk(IntranetDocument, list(IntranetDocument.objects.filter(pk__in=[d.pk for d in documents])))
-    return member, time.monotonic() - started
+            # tags prefetched: the indexer reads them for every document (one query per batch, not per document)
+            fresh = IntranetDocument.objects.filter(pk__in=[d.pk for d in documents]).prefetch_related("tags")
+            bulk_index(IntranetDocument, fresh)
+        done = present + batch_start + len(batch)
+        if done % 10_000 < batch_size:
+            rate = (done - present) / (time.monotonic() - started)
+            print(f"  {done} documents ({rate:.0f}/s)", flush=True)
+    refresh_title_norms()
+    with connection.cursor() as cursor:
+        # fresh statistics and visibility map, as autovacuum leaves them (without them the planner
+        # probes the index row by row: tens of seconds per query at 5,000 documents)
+        for table in ("wagtailsearch_indexentry", "documents_intranetdocument", "taggit_taggeditem"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
+    return member, len(missing), time.monotonic() - started
 
 
 def session_cookie(user):
@@ -194,22 +307,100 @@ def start_server(port, workers):
     raise SystemExit("le serveur ne répond pas")
 
 
+def summary(samples):
+    return {"median_ms": statistics.median(samples), "p95_ms": percentile(samples, 0.95), "samples": samples}
+
+
 def measure(port, cookie, words):
-    def run(path_for):
+    """The page with and without facets (« facettes=non ») for the 20 words and the 30 other queries,
+    then the suggestions for the 20 words."""
+
+    def page(query, facets=True):
+        return "/recherche/?" + urllib.parse.urlencode({"q": query, **({} if facets else {"facettes": "non"})})
+
+    def run(path_for, queries):
         for word in WARMUP_WORDS:
             get(port, path_for(word), cookie)
-        return [get(port, path_for(word), cookie)[0] for word in words]
+        return [get(port, path_for(query), cookie)[0] for query in queries]
 
-    search = run(lambda w: "/recherche/?" + urllib.parse.urlencode({"q": w}))
-    suggest = run(lambda w: "/recherche/suggestions/?" + urllib.parse.urlencode({"q": w[:5]}))
+    for word in WARMUP_WORDS:
+        get(port, page(word, facets=False), cookie)
+    # Both modes on every query, alternating which goes first (first time for PostgreSQL's cache and
+    # the page's caches), so that neither mode is favoured: 25 first times each.
+    timings = {True: [], False: []}
+    for position, query in enumerate(list(words) + MORE_QUERIES):
+        for facets in (True, False) if position % 2 == 0 else (False, True):
+            timings[facets].append(get(port, page(query, facets), cookie)[0])
+    suggest = run(lambda w: "/recherche/suggestions/?" + urllib.parse.urlencode({"q": w[:5]}), words)
+    count = len(words)
     return {
-        "search_page": {"median_ms": statistics.median(search), "p95_ms": percentile(search, 0.95), "samples": search},
-        "suggestions": {
-            "median_ms": statistics.median(suggest),
-            "p95_ms": percentile(suggest, 0.95),
-            "samples": suggest,
-        },
+        "search_page": summary(timings[True][:count]),
+        "search_page_50": summary(timings[True]),
+        "search_page_no_facets": summary(timings[False][:count]),
+        "search_page_no_facets_50": summary(timings[False]),
+        "suggestions": summary(suggest),
+        "queries": list(words) + MORE_QUERIES,
     }
+
+
+def relevance_cases(records):
+    """(query, expected title) pairs: a document must come in the top 3 when searched by the words of
+    its title, or by its number (« Document 00042 »), wherever it lies in the corpus."""
+    cases = []
+    for index in sorted({0, len(records) // 2, len(records) - 1}):
+        title = records[index]["title"]
+        number, _, words = title.partition(" : ")
+        cases.append((" ".join(dict.fromkeys(words.split())), title))
+        cases.append((number.split()[-1], title))
+    return cases
+
+
+def check_relevance(user, cases):
+    """[(query, expected, rank or None)] with the search service itself, as ``user``."""
+    from search.parsing import parse
+    from search.service import Filters, run_search
+
+    results = []
+    for query, expected in cases:
+        titles = [hit.title for hit in run_search(user, parse(query), Filters(facettes=False)).hits]
+        results.append((query, expected, titles.index(expected) + 1 if expected in titles else None))
+    return results
+
+
+def explain(user, query):
+    """EXPLAIN (ANALYZE, BUFFERS) of the search page's main statement for ``query``, as ``user``."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from search.parsing import parse
+    from search.service import Filters, run_search
+
+    with CaptureQueriesContext(connection) as captured:
+        run_search(user, parse(query), Filters())
+    statement = max(captured.captured_queries, key=lambda q: len(q["sql"]))["sql"]  # the one with the CTE
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def ab_facets(user, queries, rounds=3):
+    """In-process A/B of ``run_search`` with and without facets, alternated query by query (each
+    query's first run alternates between modes), so load and cache affect both alike."""
+    from django.db import connection
+
+    from search.parsing import parse
+    from search.service import Filters, run_search
+
+    timings = {True: [], False: []}
+    for round_number in range(rounds):
+        for position, query in enumerate(queries):
+            order = (True, False) if (position + round_number) % 2 == 0 else (False, True)
+            for facets in order:
+                started = time.perf_counter()
+                run_search(user, parse(query), Filters(facettes=facets))
+                timings[facets].append((time.perf_counter() - started) * 1000)
+    connection.close()
+    return {"with_facets": summary(timings[True]), "without_facets": summary(timings[False])}
 
 
 def main(argv=None):
@@ -219,6 +410,11 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8321, help="port de boucle locale du serveur")
     parser.add_argument("--workers", type=int, default=2, help="processus gunicorn")
     parser.add_argument("--out", default=None, help="fichier JSON des résultats")
+    parser.add_argument("--seed-only", action="store_true", help="remplir la base puis s'arrêter")
+    parser.add_argument("--ab", action="store_true", help="A/B en processus avec et sans facettes")
+    parser.add_argument(
+        "--explain", metavar="REQUÊTE", help="afficher le plan de l'instruction pour REQUÊTE et s'arrêter"
+    )
     args = parser.parse_args(argv)
 
     records, searchwords = generate_corpus(args.n, args.seed)
@@ -227,9 +423,18 @@ def main(argv=None):
     from django.db import connection
 
     print(f"Base : {connection.vendor}, {args.n} documents, {len(words)} mots", flush=True)
-    member, seconds = seed(records)
+    member, added, seconds = seed(records)
     if seconds:
-        print(f"Indexés en {seconds:.1f} s ({args.n / seconds:.0f} documents/s)", flush=True)
+        print(f"{added} documents indexés en {seconds:.1f} s ({added / seconds:.0f} documents/s)", flush=True)
+    if args.seed_only:
+        return None
+    if args.explain:
+        print("\n".join(explain(member, args.explain)))
+        return None
+    relevance = check_relevance(member, relevance_cases(records))
+    for query, expected, rank in relevance:
+        print(f"pertinence  {query!r:45s} → {expected!r} : {'rang ' + str(rank) if rank else 'ABSENT'}")
+    ab = ab_facets(member, words + MORE_QUERIES) if args.ab else None
     cookie = session_cookie(member)
     connection.close()
     server = start_server(args.port, args.workers)
@@ -244,10 +449,24 @@ def main(argv=None):
         seed=args.seed,
         vendor=connection.vendor,
         words=words,
-        seed_docs_per_s=args.n / seconds if seconds else None,
+        seed_docs_per_s=added / seconds if seconds else None,
+        relevance=[{"query": q, "expected": e, "rank": r} for q, e, r in relevance],
+        ab_facets=ab,
+        loadavg=Path("/proc/loadavg").read_text().split()[:3],
     )
-    for name in ("search_page", "suggestions"):
-        print(f"{name:12s} médiane {figures[name]['median_ms']:.1f} ms   p95 {figures[name]['p95_ms']:.1f} ms")
+    labels = {
+        "search_page": "page, 20 mots, facettes",
+        "search_page_50": "page, 50 requêtes, facettes",
+        "search_page_no_facets": "page, 20 mots, sans facettes",
+        "search_page_no_facets_50": "page, 50 requêtes, sans facettes",
+        "suggestions": "suggestions, 20 mots",
+    }
+    for name, label in labels.items():
+        print(f"{label:34s} médiane {figures[name]['median_ms']:6.1f} ms   p95 {figures[name]['p95_ms']:6.1f} ms")
+    if ab:
+        for name, values in ab.items():
+            print(f"A/B run_search {name:19s} médiane {values['median_ms']:6.1f} ms   p95 {values['p95_ms']:6.1f} ms")
+    print(f"charge moyenne {' '.join(figures['loadavg'])}")
     print(f"RSS serveur {figures['server_rss_mib']:.0f} Mio")
     out = Path(args.out or ROOT / "var" / "bench" / f"search-{args.n}.json")
     out.parent.mkdir(parents=True, exist_ok=True)

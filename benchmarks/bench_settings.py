@@ -11,7 +11,12 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 DATABASES = {"default": env.database(os.environ["BENCH_DATABASE_URL"])}
 DATABASES["default"]["CONN_MAX_AGE"] = 60
 MEDIA_ROOT = os.environ.get("BENCH_MEDIA_ROOT", str(VAR_DIR / "bench" / "media"))  # noqa: F405
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# As deployed (docker-compose sets REDIS_URL): one Redis cache shared by the workers, so that
+# what one worker invalidates the other sees. Without REDIS_URL, a per-process memory cache.
+if os.environ.get("BENCH_REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "ops.cache.FailSoftRedisCache", "LOCATION": os.environ["BENCH_REDIS_URL"]}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Extraction runs inside the upload request, so an upload's time includes its extraction.
 CELERY_TASK_ALWAYS_EAGER = True

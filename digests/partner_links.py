@@ -2,15 +2,18 @@
 
 A digest tells a partner about documents marked « partagé avec les partenaires »;
 the intranet's own document URL would ask them to sign in. Their link carries
-instead a signed, expiring token naming the partner and the document
-(``django.core.signing``). The sending-time rule is checked again at every
-download, so a link stops working as soon as the partner is removed from the
-group or unsubscribes, the document leaves the partners' share or goes to the
-trash, or the group becomes private."""
+instead a signed, expiring token naming the partner, the address it was sent
+to and the document (``django.core.signing``). The sending-time rule is checked
+again at every download, so a link stops working as soon as the partner is
+removed from the group or unsubscribes, the partner's address is replaced, the
+document leaves the partners' share or goes to the trash, or the group becomes
+private."""
 
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
+from wagtail.models import Collection
 
 from documents.models import IntranetDocument
 from workgroups.access import can_view_document, can_view_page
@@ -22,13 +25,19 @@ from .recipients import PartnerViewer
 SALT = "ailb.digests.partner-document"
 
 
-def make_token(partner_pk, document_pk):
-    return signing.dumps({"p": partner_pk, "d": document_pk}, salt=SALT)
+def address_fingerprint(email):
+    """A short keyed hash of the partner's address: the link is bound to the mailbox it
+    was sent to (a replaced address revokes it) without the address showing in the URL."""
+    return salted_hmac(f"{SALT}.address", (email or "").strip().lower()).hexdigest()[:16]
+
+
+def make_token(partner, document_pk):
+    return signing.dumps({"p": partner.pk, "e": address_fingerprint(partner.email), "d": document_pk}, salt=SALT)
 
 
 def document_url(partner, document):
     """The absolute link a partner's digest gives for ``document``."""
-    path = reverse("digests:partner_document", args=[make_token(partner.pk, document.pk)])
+    path = reverse("digests:partner_document", args=[make_token(partner, document.pk)])
     return f"{settings.SITE_URL}{path}"
 
 
@@ -39,7 +48,9 @@ def _read_token(token):
         return None
     if not isinstance(data, dict) or not all(isinstance(data.get(k), int) for k in ("p", "d")):
         return None
-    return data["p"], data["d"]
+    if not isinstance(data.get("e"), str):
+        return None
+    return data["p"], data["e"], data["d"]
 
 
 def may_see(partner, document, group, viewer=None):
@@ -66,9 +77,15 @@ def resolve(token):
     ids = _read_token(token)
     if ids is None:
         return None
-    partner = Partner.objects.filter(pk=ids[0]).first()
-    document = IntranetDocument.objects.filter(pk=ids[1]).select_related("collection").first()
-    if partner is None or document is None:
+    partner_pk, fingerprint, document_pk = ids
+    partner = Partner.objects.filter(pk=partner_pk).first()
+    if partner is None or not constant_time_compare(fingerprint, address_fingerprint(partner.email)):
         return None
-    group = WorkingGroupPage.objects.filter(collection_id=document.collection_id).first()
+    document = IntranetDocument.objects.filter(pk=document_pk).select_related("collection").first()
+    if document is None:
+        return None
+    # The group whose collection holds the document, directly or in a sub-collection (as the digest finds it).
+    group = WorkingGroupPage.objects.filter(
+        collection__in=Collection.objects.ancestor_of(document.collection, inclusive=True)
+    ).first()
     return (partner, document) if may_see(partner, document, group) else None

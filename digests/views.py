@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail.log_actions import log
@@ -43,6 +44,7 @@ def my_subscriptions(request):
 
 
 @login_not_required
+@never_cache  # neither a shared proxy nor the browser keeps the file or the refusal
 @require_GET
 def partner_document(request, token):
     """A document from a partner's digest, for a partner without an account: the

@@ -24,3 +24,14 @@ def register_document_actions(actions):
     actions.register_action("ailb.documents.restore", "Restauration", "Document restauré depuis la corbeille")
     actions.register_action("ailb.documents.version", "Nouvelle version", "Nouvelle version du document")
     actions.register_action("ailb.documents.move", "Déplacement", "Document déplacé vers un autre groupe")
+
+
+@hooks.register("after_bulk_action")
+def invalidate_libraries_after_bulk_action(request, action_type, objects, action_class_instance):
+    """Wagtail's bulk actions (collection, tags, deletion) write with ``update()``, without
+    signals: the cached libraries of every group are retired."""
+    from .models import IntranetDocument
+    from .services.library import bump_all_libraries
+
+    if any(isinstance(obj, IntranetDocument) for obj in objects):
+        bump_all_libraries()

@@ -18,8 +18,14 @@ from django.conf import settings
 from django.db import connection
 
 FACET_SIZE = 12
-# Matches ranked by ts_rank at most (title matches first, then the most recent): see docs/performance.md.
-RANKED_CANDIDATES = 500
+# At most this many matches are read, counted and given to facets and tags; beyond it the page says
+# « plus de 1 000 résultats » and labels the facets as over those first matches. It is also the deepest
+# result the pagination reaches (MAX_PAGE × PER_PAGE), so no reachable hit is lost to it. Reading
+# every match is what made a word present everywhere linear in the corpus (docs/performance.md).
+MATCH_CAP = 1000
+# Documents whose title matches, read besides those matches so that they are ranked even beyond the
+# cap (title words weigh most in ts_rank); bounded too, as a common word is in many titles.
+TITLE_CANDIDATES = 200
 
 
 def available():
@@ -31,8 +37,9 @@ def available():
     return type(get_search_backend()).__module__.startswith("modelsearch.backends.database.postgres")
 
 
-def _tsquery(parsed, config):
-    """(SQL, params) of a tsquery for ``parsed``: words ANDed, phrases, exclusions."""
+def _tsquery(parsed, config, *, exclusions=True):
+    """(SQL, params) of a tsquery for ``parsed``: words ANDed, phrases, exclusions (left out with
+    ``exclusions=False``: ts_rank gives every row the same 1e-20 when the query holds a NOT)."""
     parts, params = [], []
     if parsed.words:
         parts.append("plainto_tsquery(%s::regconfig, %s)")
@@ -40,7 +47,7 @@ def _tsquery(parsed, config):
     for phrase in parsed.phrases:
         parts.append("phraseto_tsquery(%s::regconfig, %s)")
         params += [config, " ".join(phrase)]
-    for word in parsed.excluded:
+    for word in parsed.excluded if exclusions else ():
         parts.append("(!! plainto_tsquery(%s::regconfig, %s))")
         params += [config, word]
     return "(" + " && ".join(parts) + ")", params
@@ -51,17 +58,10 @@ def _compiled(queryset, *fields):
     return sql, list(params)
 
 
-def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date, limit):
-    """One statement → dict(hits=[(sort key, kind, id)] best first, totals={kind: n},
-    facets={name: {value: n}}, tags=[(name, n)]).
-
-    ``page_qs`` / ``doc_qs`` (or None to leave that kind out) already carry the reader's permissions
-    and the page's filters."""
-    from modelsearch.backends.database.postgres.weights import get_sql_weights
-
-    config = getattr(_backend(), "config", None) or "french_unaccent"
-    tsquery, tsparams = _tsquery(parsed, config)
-    weights = get_sql_weights()
+def _branches(page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, condition, tsparams, rank):
+    """SELECT branches (pages, documents) of visible index entries meeting ``condition``, and params.
+    ``rank`` = (SQL, params) of the rank column, computed on the row already read (no second join)."""
+    rank_sql, rank_params = rank
     branches, params = [], []
     if page_qs is not None:
         from .service import content_date
@@ -71,58 +71,103 @@ def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date,
         branches.append(
             f"""SELECT 'page'::text AS kind, p.id, e.id AS eid,
                    p.content_date AS dt, substr(p.path, 1, %s) AS grp, NULL::int AS coll,
-                   p.content_type_id AS ct, NULL::text AS fkind
+                   p.content_type_id AS ct, NULL::text AS fkind, {rank_sql} AS rk
               FROM wagtailsearch_indexentry e JOIN ({sql}) p
                 ON p.id = e.object_id::integer AND p.content_type_id = e.content_type_id
-             WHERE e.content_type_id = ANY(%s) AND e.search_vector @@ {tsquery}"""  # noqa: S608 — fixed fragments only; user text is a parameter
+             WHERE e.content_type_id = ANY(%s) AND {condition}"""  # noqa: S608 — fixed fragments only; user text is a parameter
         )
-        params += [prefix_length, *sub, list(page_cts), *tsparams]
+        params += [prefix_length, *rank_params, *sub, list(page_cts), *tsparams]
     if doc_qs is not None:
         sql, sub = _compiled(doc_qs, "id", "collection_id", "kind", "created_at")
         branches.append(
-            f"""SELECT 'document'::text, d.id, e.id,
-                   d.created_at, NULL::text, d.collection_id, NULL::int, d.kind::text
+            f"""SELECT 'document'::text AS kind, d.id, e.id AS eid,
+                   d.created_at AS dt, NULL::text AS grp, d.collection_id AS coll, NULL::int AS ct,
+                   d.kind::text AS fkind, {rank_sql} AS rk
               FROM wagtailsearch_indexentry e JOIN ({sql}) d ON d.id = e.object_id::integer
-             WHERE e.content_type_id = %s AND e.search_vector @@ {tsquery}"""  # noqa: S608 — fixed fragments only; user text is a parameter
+             WHERE e.content_type_id = %s AND {condition}"""  # noqa: S608 — fixed fragments only; user text is a parameter
         )
-        params += [*sub, doc_ct, *tsparams]
+        params += [*rank_params, *sub, doc_ct, *tsparams]
+    return branches, params
+
+
+def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date, limit, facets=True):
+    """One statement → dict(hits=[(sort key, kind, id)] best first, totals={kind: n}, capped=bool,
+    facets={name: {value: n}}, tags=[(name, n)]).
+
+    ``page_qs`` / ``doc_qs`` (or None to leave that kind out) already carry the reader's permissions
+    and the page's filters, so every count is over rows the reader may see. At most MATCH_CAP matches
+    are read (``capped`` says when there were more): totals, facets and tags are over those, and
+    ``facets=False`` leaves facets and tags out (totals stay)."""
+    from modelsearch.backends.database.postgres.weights import get_sql_weights
+
+    config = getattr(_backend(), "config", None) or "french_unaccent"
+    tsquery, tsparams = _tsquery(parsed, config)
+    weights = get_sql_weights()
+    ranked_query, ranked_params = _tsquery(parsed, config, exclusions=False)
+    rank = (
+        ("0::float8", [])
+        if by_date
+        else (f"ts_rank(%s::float4[], e.search_vector, {ranked_query})::float8", [weights, *ranked_params])
+    )
+    kinds = {"page_cts": page_cts, "doc_ct": doc_ct, "prefix_length": prefix_length, "rank": rank}
+    branches, params = _branches(page_qs, doc_qs, condition=f"e.search_vector @@ {tsquery}", tsparams=tsparams, **kinds)
     if not branches:
-        return {"hits": [], "totals": {}, "facets": {}, "tags": []}
-    head = f"WITH m (kind, id, eid, dt, grp, coll, ct, fkind) AS MATERIALIZED ({' UNION ALL '.join(branches)})"
+        return {"hits": [], "totals": {}, "capped": False, "facets": {}, "tags": []}
+    # No ORDER BY: rows stream (GIN bitmap or sequential scan, as the planner chooses) and reading
+    # stops at the cap.
+    # The cap+1-th row (rn) only tells that there are more: counts use ``mc``, the first MATCH_CAP.
+    head = f"""WITH m (kind, id, eid, dt, grp, coll, ct, fkind, rk, rn) AS MATERIALIZED (
+                   SELECT u.*, row_number() OVER () FROM ({" UNION ALL ".join(branches)}) u LIMIT %s),
+                mc AS (SELECT * FROM m WHERE rn <= %s)"""  # noqa: S608
+    params += [MATCH_CAP + 1, MATCH_CAP]
     if by_date:
+        # Newest first: every visible match is read and sorted (not bounded; see docs/performance.md).
+        dated, dated_params = _branches(
+            page_qs, doc_qs, condition=f"e.search_vector @@ {tsquery}", tsparams=tsparams, **kinds
+        )
         key = "EXTRACT(EPOCH FROM COALESCE(dt, now()))::float8"
-        hits = f"(SELECT 'hit', kind, id::text, 0::bigint, {key} FROM m ORDER BY {key} DESC, id DESC LIMIT %s)"  # noqa: S608
-        params += [limit]
+        hits = f"""(SELECT 'hit', kind, id::text, 0::bigint, {key}
+                      FROM ({" UNION ALL ".join(dated)}) u ORDER BY {key} DESC, id DESC LIMIT %s)"""  # noqa: S608
+        params += [*dated_params, limit]
     else:
-        # Only the most recent RANKED_CANDIDATES matches are ranked, so the ranking cost stays bounded
-        # whatever the number of matches; counts and facets below still see every match.
-        hits = f"""(SELECT 'hit', c.kind, c.id::text, 0::bigint,
-                           ts_rank(%s::float4[], e.search_vector, {tsquery})::float8 AS key
-                      FROM (SELECT kind, id, eid FROM m ORDER BY dt DESC NULLS LAST, id DESC LIMIT %s) c
-                      JOIN wagtailsearch_indexentry e ON e.id = c.eid
-                     ORDER BY key DESC, c.id DESC LIMIT %s)"""  # noqa: S608 — fixed fragments only
-        params += [weights, *tsparams, max(RANKED_CANDIDATES, limit), limit]
+        # Ranked: the matches read (up to the cap) plus up to TITLE_CANDIDATES whose title matches, found
+        # through the title's own GIN index, so a document named after the query ranks first even
+        # when it lies beyond the cap.
+        titled, titled_params = _branches(
+            page_qs, doc_qs,
+            condition=f"e.title @@ {tsquery} AND e.search_vector @@ {tsquery}", tsparams=tsparams * 2, **kinds,
+        )  # fmt: skip
+        hits = f"""(SELECT 'hit', c.kind, c.id::text, 0::bigint, c.rk
+                      FROM (SELECT kind, id, rk FROM m
+                            UNION SELECT kind, id, rk FROM (
+                                SELECT * FROM ({" UNION ALL ".join(titled)}) t LIMIT %s) t) c
+                     ORDER BY c.rk DESC, c.id DESC LIMIT %s)"""  # noqa: S608 — fixed fragments only
+        params += [*titled_params, TITLE_CANDIDATES, limit]
+    params += [MATCH_CAP]
     statement = f"""
         {head}
         {hits}
-        UNION ALL SELECT 'kind', kind, NULL, count(*), NULL FROM m GROUP BY kind
-        UNION ALL SELECT 'grp', grp, NULL, count(*), NULL FROM m WHERE grp IS NOT NULL GROUP BY grp
-        UNION ALL SELECT 'coll', coll::text, NULL, count(*), NULL FROM m WHERE coll IS NOT NULL GROUP BY coll
-        UNION ALL SELECT 'ct', ct::text, NULL, count(*), NULL FROM m WHERE ct IS NOT NULL GROUP BY ct
-        UNION ALL SELECT 'fkind', fkind, NULL, count(*), NULL FROM m WHERE fkind IS NOT NULL GROUP BY fkind
+        UNION ALL SELECT 'kind', kind, NULL, count(*), NULL FROM mc GROUP BY kind
+        UNION ALL SELECT 'more', NULL, NULL, count(*), NULL FROM m WHERE rn > %s"""  # noqa: S608 — fixed fragments only
+    if facets:
+        statement += """
+        UNION ALL SELECT 'grp', grp, NULL, count(*), NULL FROM mc WHERE grp IS NOT NULL GROUP BY grp
+        UNION ALL SELECT 'coll', coll::text, NULL, count(*), NULL FROM mc WHERE coll IS NOT NULL GROUP BY coll
+        UNION ALL SELECT 'ct', ct::text, NULL, count(*), NULL FROM mc WHERE ct IS NOT NULL GROUP BY ct
+        UNION ALL SELECT 'fkind', fkind, NULL, count(*), NULL FROM mc WHERE fkind IS NOT NULL GROUP BY fkind
         UNION ALL SELECT 'year', EXTRACT(YEAR FROM dt AT TIME ZONE %s)::int::text, NULL, count(*), NULL
-                    FROM m WHERE dt IS NOT NULL GROUP BY 2
+                    FROM mc WHERE dt IS NOT NULL GROUP BY 2
         UNION ALL (SELECT 'tag', t.name, NULL, c.n, NULL
                      FROM (SELECT ti.tag_id, count(*) AS n
-                             FROM taggit_taggeditem ti JOIN m ON m.id = ti.object_id
-                            WHERE ti.content_type_id = %s AND m.coll IS NOT NULL  -- documents only
+                             FROM taggit_taggeditem ti JOIN mc ON mc.id = ti.object_id
+                            WHERE ti.content_type_id = %s AND mc.coll IS NOT NULL  -- documents only
                             GROUP BY ti.tag_id) c
-                     JOIN taggit_tag t ON t.id = c.tag_id ORDER BY c.n DESC, t.name LIMIT %s)
-    """  # noqa: S608 — fixed fragments and Django-compiled SQL only; user text is a parameter
-    params += [settings.TIME_ZONE, doc_ct, FACET_SIZE]
+                     JOIN taggit_tag t ON t.id = c.tag_id ORDER BY c.n DESC, t.name LIMIT %s)"""
+        params += [settings.TIME_ZONE, doc_ct, FACET_SIZE]
     result = {
         "hits": [],
         "totals": {},
+        "capped": False,
         "facets": {"grp": {}, "coll": {}, "ct": {}, "fkind": {}, "year": {}},
         "tags": [],
     }
@@ -132,6 +177,8 @@ def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date,
     for row_type, value, ident, n, key in rows:
         if row_type == "hit":
             result["hits"].append((key, value, int(ident)))
+        elif row_type == "more":
+            result["capped"] = n > 0
         elif row_type == "kind":
             result["totals"][value] = n
         elif row_type == "tag":

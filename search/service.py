@@ -53,6 +53,7 @@ class Filters:
     annee: int | None = None
     tri: str = "pertinence"
     page: int = 1
+    facettes: bool = True  # « facettes=non » in the URL: results only, facets not computed
 
     @classmethod
     def from_querydict(cls, data):
@@ -69,12 +70,14 @@ class Filters:
             annee=int(year) if year.isdigit() and 1900 < int(year) < 2200 else None,
             tri=text("tri") if text("tri") in SORTS else "pertinence",
             page=min(max(int(page), 1), MAX_PAGE) if page.isdigit() else 1,
+            facettes=text("facettes", 3) != "non",
         )
 
     def as_params(self):
         params = {
             "groupe": self.groupe, "type": self.type, "fichier": self.fichier, "tag": self.tag,
             "annee": self.annee or "", "tri": "" if self.tri == "pertinence" else self.tri,
+            "facettes": "" if self.facettes else "non",
         }  # fmt: skip
         return {key: value for key, value in params.items() if value}
 
@@ -103,6 +106,9 @@ class Outcome:
     num_pages: int = 0
     facets: dict = field(default_factory=dict)
     groups: list = field(default_factory=list)
+    # more matches than were read (pg_search.MATCH_CAP): total and facets are over the first ones
+    capped: bool = False
+    cap: int = 0
 
     @property
     def has_previous(self):
@@ -294,6 +300,8 @@ def run_search(user, parsed, filters, request=None):
         candidates += [(key, "document", obj) for key, obj in rows]
 
     outcome.facets, page_total, doc_total = _facets(page_results, doc_results, groups, doc_ct)
+    if not filters.facettes:  # computed with the totals here; not shown, as on PostgreSQL
+        outcome.facets = {}
     outcome.total = page_total + doc_total
     outcome.num_pages = min(MAX_PAGE, -(-outcome.total // PER_PAGE))
 
@@ -310,9 +318,10 @@ def _run_postgres(outcome, parsed, filters, groups, page_qs, doc_qs, doc_ct, req
         parsed, page_qs, doc_qs,
         page_cts=list(page_kinds), doc_ct=doc_ct.pk,
         prefix_length=len(groups[0].path) if groups else 1,
-        by_date=filters.tri == "date", limit=filters.page * PER_PAGE,
+        by_date=filters.tri == "date", limit=filters.page * PER_PAGE, facets=filters.facettes,
     )  # fmt: skip
     outcome.total = sum(found["totals"].values())
+    outcome.capped, outcome.cap = found["capped"], pg_search.MATCH_CAP
     outcome.num_pages = min(MAX_PAGE, -(-outcome.total // PER_PAGE))
     by_path = {g.path: g.slug for g in groups}
     by_collection = {str(g.collection_id): g.slug for g in groups}
@@ -329,9 +338,10 @@ def _run_postgres(outcome, parsed, filters, groups, page_qs, doc_qs, doc_ct, req
         type_counts["document"] = found["totals"]["document"]
     for year, n in found["facets"]["year"].items():
         year_counts[int(year)] = n
-    outcome.facets = _facet_lists(
-        group_counts, type_counts, found["facets"]["fkind"], found["tags"], year_counts, groups
-    )
+    if filters.facettes:
+        outcome.facets = _facet_lists(
+            group_counts, type_counts, found["facets"]["fkind"], found["tags"], year_counts, groups
+        )
 
     chosen_ids = found["hits"][(filters.page - 1) * PER_PAGE : filters.page * PER_PAGE]
     page_ids = [pk for _r, kind, pk in chosen_ids if kind == "page"]

@@ -62,8 +62,9 @@ def search(request):
         "previous_url": url_with(page=outcome.page - 1) if outcome.has_previous else "",
         "next_url": url_with(page=outcome.page + 1) if outcome.has_next else "",
         "kinds": KINDS,
-        "has_filters": bool(filters.as_params().keys() - {"tri"}),
+        "has_filters": bool(filters.as_params().keys() - {"tri", "facettes"}),
         "clear_filters_url": url_with(groupe="", type="", fichier="", tag="", annee="", page=""),
+        "with_facets_url": "" if filters.facettes else url_with(facettes=""),
     }
     return render(request, "search/search.html", context)
 

@@ -363,3 +363,18 @@ def test_check_deploy_passes_with_the_example_environment(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_nginx_example_throttles_the_login_exempt_token_urls():
+    """Partner document links, unsubscribe links and token feeds answer without a login:
+    their tokens cannot be guessed, but each request costs a lookup (and a download an
+    audit entry), so one address may not hammer them."""
+    conf = (ROOT / "config" / "nginx.conf.example").read_text()
+    zone = re.search(r"limit_req_zone\s+\$binary_remote_addr\s+zone=ailb_tokens:\S+\s+rate=(\d+)r/m;", conf)
+    assert zone, "a request-rate zone for the token URLs"
+    block = re.search(r"location\s+~\s+\^/\(lettre/document\|desabonnement\|flux\)/\s*\{([^}]*)\}", conf)
+    assert block, "one location for the token URLs"
+    assert re.search(r"limit_req\s+zone=ailb_tokens\b", block.group(1))
+    assert re.search(r"limit_req_status\s+429;", block.group(1))
+    assert re.search(r"proxy_pass\s+http://ailb_web;", block.group(1))
+    assert re.search(r"proxy_set_header\s+X-Forwarded-Proto\s+\$scheme;", block.group(1))

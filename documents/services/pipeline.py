@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ..models import ExtractionStatus, IntranetDocument
 from .extraction import ExtractionFailed, Unsupported, extract
+from .library import bump_library
 from .previews import make_preview
 
 logger = logging.getLogger("ailb.documents")
@@ -37,6 +38,10 @@ def local_path(field_file):
 def _record(document_id, **fields):
     fields["extracted_at"] = timezone.now()
     IntranetDocument.objects.filter(pk=document_id).update(**fields)
+    # An update sends no signal: the library shows the preview and a failed extraction.
+    collection_id = IntranetDocument.objects.filter(pk=document_id).values_list("collection_id", flat=True).first()
+    if collection_id:
+        bump_library(collection_id)
 
 
 def process_document(document):

@@ -2,6 +2,7 @@
 expiring link, and the partners' rule is checked again at each download."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 from unittest import mock
 
 import pytest
@@ -71,10 +72,26 @@ def _revoke(world, how):
         world.open.save_revision().publish()
     elif how == "groupe_depublie":
         world.open.unpublish()
+    elif how == "deplace_groupe_prive":  # the partner follows that private group, dormant
+        doc.collection = world.private.collection
+        doc.save()
+    elif how == "deplace_groupe_non_suivi":  # open, but the partner does not follow it
+        doc.collection = world.other.collection
+        doc.save()
 
 
 @pytest.mark.parametrize(
-    "how", ["desabonne", "partenaire_inactif", "plus_partage", "corbeille", "groupe_prive", "groupe_depublie"]
+    "how",
+    [
+        "desabonne",
+        "partenaire_inactif",
+        "plus_partage",
+        "corbeille",
+        "groupe_prive",
+        "groupe_depublie",
+        "deplace_groupe_prive",
+        "deplace_groupe_non_suivi",
+    ],
 )
 def test_link_stops_working_when_the_partner_may_no_longer_see_it(world, partner_link, how):
     _revoke(world, how)
@@ -95,11 +112,15 @@ def test_forged_tampered_or_foreign_tokens_are_refused(world, partner_link):
     doc = world.docs
     private_doc = doc["h2_secret"]  # marked shared, but in a private group
     internal_doc = doc["eau_interne"]  # open group, not shared
+    shared = doc["eau_partage"]
     forged = [
-        partner_links.make_token(world.partner.pk, private_doc.pk),
-        partner_links.make_token(world.partner.pk, internal_doc.pk),
-        partner_links.make_token(world.partner.pk + 999, doc["eau_partage"].pk),
-        signing.dumps({"p": world.partner.pk, "d": doc["eau_partage"].pk}, salt="une-autre-clef"),
+        partner_links.make_token(world.partner, private_doc.pk),
+        partner_links.make_token(world.partner, internal_doc.pk),
+        partner_links.make_token(SimpleNamespace(pk=world.partner.pk + 999, email=world.partner.email), shared.pk),
+        # Right partner and document, but not bound to the partner's address.
+        signing.dumps({"p": world.partner.pk, "d": shared.pk}, salt=partner_links.SALT),
+        signing.dumps({"p": world.partner.pk, "e": "0" * 16, "d": shared.pk}, salt=partner_links.SALT),
+        signing.dumps({"p": world.partner.pk, "d": shared.pk}, salt="une-autre-clef"),
         partner_link.rstrip("/").rsplit("/", 1)[1][:-2] + "xx",
         "pas-un-jeton",
         "a" * 2000,
@@ -112,3 +133,53 @@ def test_forged_tampered_or_foreign_tokens_are_refused(world, partner_link):
 
 def test_only_get_is_allowed(partner_link):
     assert Client().post(partner_link).status_code == 405
+
+
+def test_changing_the_partners_address_revokes_the_links_sent_to_the_old_one(world, partner_link):
+    """GIVEN a link mailed to sylvie@… WHEN the partner's address is replaced (the
+    person left, a colleague takes over) THEN the old mailbox's links stop working;
+    the new address gets its own links with the next digest."""
+    world.partner.email = "remplacant@anct.example.org"
+    world.partner.save()
+    assert Client().get(partner_link).status_code == 404
+    fresh = _path(_link_of(digest_for(recipients.from_partner(world.partner), world.when), "Note eau partagée"))
+    assert Client().get(fresh).status_code == 200
+
+
+def test_unsubscribe_token_is_no_document_link(world):
+    """The two signed tokens of a partner's email use separate salts: neither opens the other's view."""
+    from digests.tokens import make_token as make_unsubscribe_token
+
+    unsubscribe = make_unsubscribe_token(world.partner.recipient_key, [world.open.pk])
+    assert Client().get(f"/lettre/document/{unsubscribe}/").status_code == 404
+
+
+def test_document_and_refusal_are_never_stored_by_caches(world, partner_link):
+    """A document opened from an email may be on a shared computer or behind a proxy:
+    neither the file nor the refusal page may be kept."""
+    response = Client().get(partner_link)
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+    refused = Client().get("/lettre/document/pas-un-jeton/")
+    assert "no-store" in refused["Cache-Control"]
+
+
+def test_admins_see_which_partner_downloaded(world, partner_link, client_for):
+    """The download has no intranet user: the audit report names the partner instead."""
+    b"".join(Client().get(partner_link).streaming_content)
+    report = client_for(world.users["admin"]).get("/admin/reports/site-history/")
+    assert report.status_code == 200
+    assert "partenaire sylvie@anct.example.org" in report.content.decode()
+
+
+def test_document_in_a_subcollection_of_the_group_opens_as_in_the_digest(world, make_group):
+    """The digest lists a group's documents down its sub-collections; their links work the same."""
+    from .conftest import make_document
+
+    sub = world.open.collection.add_child(name="Comptes rendus")
+    doc = make_document(world.open, "Compte rendu partagé", world.users["animateur"], shared=True)
+    doc.collection = sub
+    doc.save()
+    digest = digest_for(recipients.from_partner(world.partner), world.when)
+    link = _path(_link_of(digest, "Compte rendu partagé"))
+    assert b"".join(Client().get(link).streaming_content) == b"contenu"

@@ -35,6 +35,15 @@ def test_member_drops_two_files_and_finds_the_pdf(roles, live_server):
         page.click("text=Bibliothèque de documents")
         expect(page.locator("h1")).to_contain_text("Bibliothèque de documents – Eau")
         page.screenshot(path=SCREENSHOTS / "documents-1-bibliotheque-vide.png", full_page=True)
+        # The file chooser speaks French whatever the browser's language: the native input is out
+        # of sight (but reachable from the keyboard) and its French label is the button.
+        button = page.locator("label.file-button")
+        expect(button).to_be_visible()
+        expect(button).to_have_text("choisissez un ou plusieurs fichiers")
+        native = page.locator("#fichiers")
+        assert native.evaluate("input => getComputedStyle(input).opacity") == "0"
+        native.focus()
+        assert page.evaluate("document.activeElement.id") == "fichiers"
 
         page.set_input_files(
             "#drop-zone input[type=file]",

@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.postgres
 def test_small_search_benchmark_run(transactional_db, tmp_path):
     """GIVEN 300 corpus documents in the test database WHEN the benchmark runs against gunicorn on
-    loopback THEN it measures 20 words for the page and the suggestions, all answered 200."""
+    loopback THEN it measures the 20 words and 30 more queries with and without facets, and the
+    suggestions, all answered 200; every relevance case finds its document in the top 3."""
     db = settings.DATABASES["default"]
     url = f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
     out = tmp_path / "bench.json"
@@ -27,4 +28,40 @@ def test_small_search_benchmark_run(transactional_db, tmp_path):
     )  # fmt: skip
     figures = json.loads(out.read_text())
     assert len(figures["search_page"]["samples"]) == 20 == len(figures["suggestions"]["samples"])
+    assert len(figures["search_page_50"]["samples"]) == 50 == len(figures["search_page_no_facets_50"]["samples"])
     assert figures["search_page"]["p95_ms"] > 0 and figures["server_rss_mib"] > 0
+    assert len(figures["relevance"]) == 6
+    assert all(case["rank"] is not None and case["rank"] <= 3 for case in figures["relevance"]), figures["relevance"]
+
+
+@pytest.mark.postgres
+def test_bulk_index_writes_the_rows_wagtail_writes(roles, make_document):
+    """The benchmark's one-INSERT indexer (fast seeding) writes exactly the index entries that
+    Wagtail's own ``add_bulk`` writes, vectors, weights and plain text included."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from wagtail.search.backends import get_search_backend
+
+    from benchmarks.bench_search import bulk_index
+    from documents.models import IntranetDocument
+
+    make_document(roles.open, "Collecte des Déchets", "Rapport <b>TGAP</b> 2024.", tags=["TGAP", "eau"])
+    make_document(roles.open, "Sans texte", "", description="Une description")
+    documents = list(IntranetDocument.objects.prefetch_related("tags"))
+    query = (
+        "SELECT object_id, title::text, autocomplete::text, body::text, title_text, body_text, search_vector::text"
+        " FROM wagtailsearch_indexentry WHERE content_type_id = %s ORDER BY object_id"
+    )
+    content_type = ContentType.objects.get_for_model(IntranetDocument).pk
+
+    def rows():
+        with connection.cursor() as cursor:
+            cursor.execute(query, [content_type])
+            return cursor.fetchall()
+
+    get_search_backend().add_bulk(IntranetDocument, documents)
+    wagtails = rows()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM wagtailsearch_indexentry WHERE content_type_id = %s", [content_type])
+    bulk_index(IntranetDocument, documents)
+    assert rows() == wagtails and len(wagtails) == 2

@@ -372,3 +372,99 @@ def test_sqlite_matches_words_as_prefixes(corpus, roles, query, found):
     titles_found = titles(search(roles.users["membre"], query))
     expected = "Plan de mobilité" if query == "mobilités" else "Collecte des Déchets ménagers"
     assert (expected in titles_found) is found
+
+
+# ------------------------------------------------------------ bounded reading (PostgreSQL)
+
+
+@pytest.fixture
+def small_cap(monkeypatch):
+    """MATCH_CAP of 3 and TITLE_CANDIDATES of 2, so a handful of documents goes beyond them."""
+    from search import pg_search
+
+    monkeypatch.setattr(pg_search, "MATCH_CAP", 3)
+    monkeypatch.setattr(pg_search, "TITLE_CANDIDATES", 2)
+    return 3
+
+
+@pytest.mark.postgres
+def test_counts_beyond_the_cap_say_more_and_count_only_visible_rows(roles, make_document, small_cap, search_page):
+    """GIVEN 5 open and 4 private documents about « budget » and a cap of 3 matches read
+    WHEN a member and an outsider (who sees the open group only) search
+    THEN both read « Plus de 3 résultats » with facets over 3 rows, and the outsider's rows, facets
+    and tags are all from the open group, never the private one."""
+    for n in range(5):
+        make_document(roles.open, f"Ouvert {n}", "budget annuel", tags=["public"])
+    for n in range(4):
+        make_document(roles.private, f"Privé {n}", "budget confidentiel", tags=["secret"])
+    member = roles.users["membre"]
+    outcome = search(member, "budget")
+    assert outcome.capped and outcome.total == small_cap
+    assert sum(n for _s, _l, n in outcome.facets["groupe"]) == small_cap
+    html = search_page(member, q="budget").content.decode()
+    assert "Plus de <strong>3</strong> résultats" in html
+    assert "Répartition des 3 premiers résultats" in html
+    outsider = search(roles.users["autre_groupe"], "budget")
+    assert outsider.capped and outsider.total == small_cap
+    assert {slug for slug, _l, _n in outsider.facets["groupe"]} == {"eau"}
+    assert {tag for tag, _l, _n in outsider.facets["tag"]} == {"public"}
+    assert all(hit.title.startswith("Ouvert") for hit in outsider.hits)
+    assert search(roles.users["autre_groupe"], "confidentiel").total == 0
+    # 4 private documents, read up to the cap
+    assert search(member, "budget", groupe="hydrogene").capped
+
+
+@pytest.mark.postgres
+def test_counts_below_the_cap_are_exact(roles, make_document, small_cap, search_page):
+    for n in range(2):
+        make_document(roles.open, f"Ouvert {n}", "budget annuel")
+    make_document(roles.private, "Privé", "budget confidentiel")
+    outcome = search(roles.users["membre"], "budget")
+    assert outcome.total == 3 and not outcome.capped
+    html = search_page(roles.users["membre"], q="budget").content.decode()
+    assert "<strong>3</strong> résultats" in html and "Plus de" not in html
+
+
+@pytest.mark.postgres
+def test_document_named_after_the_query_ranks_first_beyond_the_cap(roles, make_document, small_cap):
+    """Relevance: GIVEN many documents that mention « tarification incitative » in their text, and one
+    titled so, created first (so it is not among the first matches read) WHEN searching THEN it comes
+    first: title matches are ranked whatever the cap."""
+    titled = make_document(roles.open, "Tarification incitative", "Étude sur la redevance.")
+    for n in range(8):
+        make_document(roles.open, f"Compte rendu {n}", "On a parlé de tarification incitative et de budget.")
+    hits = titles(search(roles.users["membre"], "tarification incitative"))
+    assert hits[0] == titled.title
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("collecte déchets", "Collecte des Déchets ménagers"),
+        ('"plan de mobilité"', "Plan de mobilité"),
+        ("mobilité -tourisme", "Plan de mobilité"),
+        ("TGAP", "Collecte des Déchets ménagers"),  # a tag
+    ],
+)
+def test_relevance_top_three(corpus, roles, make_document, query, expected):
+    """Relevance check on the fixtures: with noise documents mentioning the same words in their text,
+    the document the query names is in the top 3."""
+    for n in range(6):
+        make_document(roles.open, f"Bruit {n}", "Divers : collecte, déchets, plan de mobilité, TGAP.")
+    assert expected in titles(search(roles.users["membre"], query))[:3]
+
+
+def test_page_without_facets_offers_them(corpus, roles, search_page):
+    """« facettes=non »: results and total only; a link brings the facets back with the same query."""
+    member = roles.users["membre"]
+    outcome = search(member, "note", facettes=False)
+    assert outcome.total == 2 and outcome.facets == {}
+    html = search_page(member, q="note", facettes="non").content.decode()
+    assert "<strong>2</strong> résultats" in html
+    assert 'class="card facet"><a href="?q=note">Afficher les filtres' in html
+    assert "<h2>Groupe</h2>" not in html
+    assert "<h2>Groupe</h2>" in search_page(member, q="note").content.decode()
+    # the mode is not a filter: an empty result does not ask to remove filters
+    empty = search_page(member, q="introuvablemot", facettes="non").content.decode()
+    assert "Aucun résultat" in empty and "Retirez les filtres" not in empty
