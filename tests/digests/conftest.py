@@ -19,6 +19,7 @@ class SinkHandler:
         self.messages = []
         self.fail_codes = []  # e.g. ["421 Service indisponible", "451 Réessayez"], consumed one per MAIL
         self.rcpt_delay = 0.0
+        self.rcpt_waiting = 0  # recipients being held by rcpt_delay right now (a message in flight)
         self.lock = threading.Lock()
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
@@ -33,7 +34,11 @@ class SinkHandler:
         if self.rcpt_delay:
             import asyncio
 
-            await asyncio.sleep(self.rcpt_delay)
+            self.rcpt_waiting += 1
+            try:
+                await asyncio.sleep(self.rcpt_delay)
+            finally:
+                self.rcpt_waiting -= 1
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
