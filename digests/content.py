@@ -187,6 +187,9 @@ def _visible_sections(groups, recipient, since, cutoff, cache):
         # Partners have no account: their link is signed for them (partner_links).
         return partner_links.document_url(recipient.partner, doc) if partner else absolute(doc.url)
 
+    def visible(doc):
+        return partner_links.document_is_shared(viewer, doc) if partner else can_view_document(viewer, doc)
+
     for group in groups:
         key = (group.pk, since, cutoff)
         if key not in cache:
@@ -194,7 +197,7 @@ def _visible_sections(groups, recipient, since, cutoff, cache):
         items = cache[key]
         section = GroupSection(group=group, url=items.urls[group.pk])
         for doc in items.documents:
-            if can_view_document(viewer, doc) and (not partner or doc.shared_with_partners):
+            if visible(doc):
                 section.documents.append(
                     {
                         "title": doc.title,
@@ -206,7 +209,7 @@ def _visible_sections(groups, recipient, since, cutoff, cache):
                 )
         for version in items.versions:
             doc = version.document
-            if can_view_document(viewer, doc) and (not partner or doc.shared_with_partners):
+            if visible(doc):
                 section.documents.append(
                     {
                         "title": doc.title,

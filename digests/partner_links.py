@@ -53,21 +53,25 @@ def _read_token(token):
     return data["p"], data["e"], data["d"]
 
 
+def document_is_shared(viewer, document):
+    """The document half of the partners' rule, used by the digest and the download:
+    shared with partners, out of the trash, visible to someone in no group."""
+    return document.deleted_at is None and document.shared_with_partners and can_view_document(viewer, document)
+
+
 def may_see(partner, document, group, viewer=None):
-    """The partners' rule, shared by the digest and the download: an open, live group
-    the partner still follows, a document shared with partners, out of the trash,
-    and visible to someone in no group."""
+    """The partners' rule at download time: an open, live group the partner still
+    follows (the digest checks the same through ``content.subscribed_groups``) and
+    a document shared with them."""
     viewer = viewer or PartnerViewer()
     return (
         partner.is_active
-        and document.deleted_at is None
-        and document.shared_with_partners
         and group is not None
         and group.live
         and group.visibility == Visibility.OPEN
         and Subscription.objects.filter(partner=partner, group=group).exclude(frequency=Frequency.NEVER).exists()
         and can_view_page(viewer, group)
-        and can_view_document(viewer, document)
+        and document_is_shared(viewer, document)
     )
 
 

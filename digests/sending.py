@@ -134,12 +134,6 @@ def claim_batch(ids):
     return [rows[pk] for pk in ids if pk in rows]
 
 
-def claim(pk):
-    """Take row ``pk`` for sending (a fresh copy), or None if someone else has it or it is done."""
-    taken = claim_batch([pk])
-    return taken[0] if taken else None
-
-
 def renew_lease(deliveries):
     """Extend the lease of ``deliveries`` (claimed together) before it runs out;
     returns those still ours. A row whose lease ran out and that another worker
@@ -342,4 +336,4 @@ def reset_for_retry(delivery):
     )
 
 
-__all__ = ["plan", "take_dispatchable", "send_batch", "claim", "claim_batch", "message_id"]
+__all__ = ["plan", "take_dispatchable", "send_batch", "claim_batch", "message_id"]

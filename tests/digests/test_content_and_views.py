@@ -90,8 +90,8 @@ def test_plan_is_idempotent_and_sends_each_digest_once(world):
 def test_interrupted_send_is_retried_only_after_its_lease(world, settings):
     sending.plan(world.when)
     pk = sending.take_dispatchable()[0]
-    assert sending.claim(pk) is not None  # a worker took it, then died
-    assert sending.claim(pk) is None  # lease still running: nobody else sends it
+    assert sending.claim_batch([pk])  # a worker took it, then died
+    assert sending.claim_batch([pk]) == []  # lease still running: nobody else sends it
     Delivery.objects.filter(pk=pk).update(lease_until=world.when - timedelta(days=30))
     assert pk in sending.take_dispatchable()
     sending.send_batch([pk])
