@@ -9,10 +9,10 @@ from wagtail.images import get_image_model
 
 from directory.models import EpciMember, EpciPopulation, FundingConvention, LeaderGroup, Organisation
 
-# 13 for the request (session, user, site, page route, view restrictions, groups) +
+# 10 for the request (session, user, site, page route, view restrictions, access rules in one query) +
 # organisations, logo renditions, contacts, conventions, EPCI, populations, GAL, GAL territories, rate +
 # 3 for the export-permission check (user and group permissions, animateur).
-PINNED_QUERIES = 24
+PINNED_QUERIES = 21
 
 
 def _logo(n):

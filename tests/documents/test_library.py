@@ -71,12 +71,12 @@ def test_trashed_documents_leave_the_library(stocked, client_for):
     assert dict(response.context["facets"]["tags"]) == {"eau": 1, "budget": 1}
 
 
-# session, user, group page, access rules (3: user groups, page and collection restrictions),
-# role, admin link (1 — base.html), the page of
+# session, user, group page, access rules (1: user groups, page and collection restrictions,
+# collections and the admin link, read together), the page of
 # documents, its tags; facets come from the cache (rebuilt once per change); COUNT only when filtering.
 # This is a view whose list is rendered (first view of these filters); a repeated view takes its
 # rendered list and total from the cache (CACHED_LIBRARY_QUERIES in test_library_cache.py).
-LIBRARY_QUERIES = 9
+LIBRARY_QUERIES = 6
 
 
 def test_library_query_count_is_pinned_and_flat(roles, client_for, django_assert_num_queries):

@@ -11,9 +11,9 @@ from documents.services.library import LibraryFilters, bump_library, filtered_co
 
 pytestmark = pytest.mark.django_db
 
-# session, user, group page, access rules (user groups, page and collection restrictions),
-# admin link: the rendered filters, list and counts all come from the cache.
-CACHED_LIBRARY_QUERIES = 7
+# session, user, group page, access rules (one query: user groups, page and collection restrictions,
+# collections, admin link): the rendered filters, list and counts all come from the cache.
+CACHED_LIBRARY_QUERIES = 4
 
 
 @pytest.fixture

@@ -287,7 +287,7 @@ def test_parser_caps_length_and_terms():
 
 # Wagtail's API path (SQLite, other backends): 2 searches, 2 grouped facet+count queries, tags.
 # PostgreSQL fast path: 1 statement for matches, totals, facets and tags, then the shown pages and documents.
-QUERIES_PER_SEARCH = {"postgresql": 14}.get(connection.vendor, 16)
+QUERIES_PER_SEARCH = {"postgresql": 10}.get(connection.vendor, 12)
 
 
 def _count_queries(client, params):
@@ -312,9 +312,10 @@ def test_query_count_does_not_grow_with_results(roles, make_document, make_news,
     # A news item's date is its day: put them after the documents' upload time so they stay shown.
     NewsPage.objects.update(date=timezone.localdate() + datetime.timedelta(days=1))
     many = _count_queries(client, params)
-    # session, user, user groups, 2 view-restriction reads (with their groups), visible groups,
-    # collections, the search queries (see QUERIES_PER_SEARCH), specific pages (1 + 1 per type shown),
-    # snippets, site root paths, permissions for the header (no site lookup: result URLs come from url_path)
+    # session, user, access rules (one query: user groups, view restrictions with their groups,
+    # collections, the header's admin link), visible groups, the search queries (see QUERIES_PER_SEARCH),
+    # specific pages (1 + 1 per type shown), snippets, site root paths (no site lookup: result URLs
+    # come from url_path)
     assert few == many == QUERIES_PER_SEARCH
 
 

@@ -43,7 +43,7 @@ def test_page_cost_does_not_grow_with_content(roles, client_for, url):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url, expected", [("/", 17), ("/groupes/eau/", 18)])
+@pytest.mark.parametrize("url, expected", [("/", 13), ("/groupes/eau/", 15)])
 def test_exact_query_count_of_home_and_group_page(roles, client_for, django_assert_num_queries, url, expected):
     """Session and user, site routing, view restrictions, then each block of the
     page once. Pinned exactly: a change here must be a conscious one."""
