@@ -9,6 +9,7 @@ results, against ~1 ms here (docs/performance.md, « Recherche »).
 Text comes from the search index's plain-text copy (one query for a page of
 results)."""
 
+import functools
 import re
 import unicodedata
 
@@ -64,16 +65,24 @@ def _accent_insensitive(stem):
     return "".join(f"[{''.join(sorted(_VARIANTS[c]))}]" if c in _VARIANTS else re.escape(c) for c in stem)
 
 
+@functools.lru_cache(maxsize=256)
+def _pattern(words):
+    """Compiled pattern for ``words`` (a tuple), or None: built once per query, not once per result."""
+    stems = sorted({"".join(_fold(c) for c in w)[: max(3, len(w) - 2)] for w in words if w}, key=len, reverse=True)
+    if not stems:
+        return None
+    return re.compile(r"\b(?:" + "|".join(_accent_insensitive(s) for s in stems) + r")\w*", re.IGNORECASE)
+
+
 def highlight_python(text, words):
     """Window around the first matching word, with words marked (accent/case-insensitive, prefix of the stem).
 
     The pattern itself is accent- and case-insensitive, so the text is scanned by the regex engine
     only (no per-character folding in Python): cheap even on long texts."""
     text = text.replace(START, "").replace(STOP, "")
-    stems = sorted({"".join(_fold(c) for c in w)[: max(3, len(w) - 2)] for w in words if w}, key=len, reverse=True)
-    if not stems:
+    pattern = _pattern(tuple(words))
+    if pattern is None:
         return _render(text[:SNIPPET_LENGTH])
-    pattern = re.compile(r"\b(?:" + "|".join(_accent_insensitive(s) for s in stems) + r")\w*", re.IGNORECASE)
     first = pattern.search(text)
     start = max(0, first.start() - 80) if first else 0
     if start:  # begin on a word boundary
