@@ -209,8 +209,10 @@ class Server:
     def __init__(self, port, workers, env):
         self.port = port
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "ailb_intranet.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-             "--timeout", "600", "--log-level", "warning"],
+            # The production configuration (worker class, threads, collector freeze), on loopback, quiet.
+            [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "-b", f"127.0.0.1:{port}",
+             "-w", str(workers), "--timeout", "600", "--access-logfile", os.devnull, "--log-level", "warning",
+             "ailb_intranet.wsgi:application"],
             cwd=ROOT, env=env,
         )  # fmt: skip
         deadline = time.monotonic() + 60

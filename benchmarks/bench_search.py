@@ -290,8 +290,9 @@ def server_pids(master_pid):
 def start_server(port, workers):
     env = {**os.environ, "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "ailb_intranet.settings.dev"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "ailb_intranet.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-         "--log-level", "warning"],
+        # The production configuration (worker class, threads, collector freeze), on loopback, quiet.
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+         "--access-logfile", os.devnull, "--log-level", "warning", "ailb_intranet.wsgi:application"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     deadline = time.monotonic() + 30

@@ -11,6 +11,7 @@ FORWARDED_ALLOW_IPS  proxies trusted for X-Forwarded-* (* : the container is
 LOG_LEVEL            shared with the application (INFO)
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -40,3 +41,13 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
 # Heartbeat files on tmpfs: a container's disk-backed /tmp can stall workers.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 (heartbeat only)
+
+
+def post_worker_init(worker):
+    """The application is loaded: freeze the ~200,000 objects that Django, Wagtail and the project
+    created at import, so that the collector's full passes no longer walk them. Without this, one
+    request in a hundred or so pays a full collection of ~120 ms (docs/performance.md, « Ramasse-miettes »)."""
+    from django.urls import get_resolver
+
+    _ = get_resolver().url_patterns  # imports every view module now rather than at the first request
+    gc.freeze()

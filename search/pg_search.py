@@ -17,6 +17,8 @@ ever see visible rows. User text only ever travels as a bound parameter.
 from django.conf import settings
 from django.db import connection
 
+from .snippets import SNIPPET_SOURCE_CHARS
+
 FACET_SIZE = 12
 # At most this many matches are read, counted and given to facets and tags; beyond it the page says
 # « plus de 1 000 résultats » and labels the facets as over those first matches. It is also the deepest
@@ -107,9 +109,12 @@ def _branches(sources, *, page_cts, doc_ct, prefix_length, condition, tsparams, 
     return branches, params
 
 
-def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date, limit, facets=True):
+def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date, limit, offset=0, facets=True):
     """One statement → dict(hits=[(sort key, kind, id)] best first, totals={kind: n}, capped=bool,
-    facets={name: {value: n}}, tags=[(name, n)]).
+    facets={name: {value: n}}, tags=[(name, n)], texts={(kind, id): start of the indexed text}).
+
+    ``hits`` are the ``limit`` results after the first ``offset``; ``texts`` holds, for those only,
+    the first SNIPPET_SOURCE_CHARS of their indexed plain text, for the snippets (no second query).
 
     ``page_qs`` / ``doc_qs`` (or None to leave that kind out) already carry the reader's permissions
     and the page's filters, so every count is over rows the reader may see. At most MATCH_CAP matches
@@ -130,7 +135,7 @@ def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date,
     sources = _sources(page_qs, doc_qs)
     branches, params = _branches(sources, condition=f"e.search_vector @@ {tsquery}", tsparams=tsparams, **kinds)
     if not branches:
-        return {"hits": [], "totals": {}, "capped": False, "facets": {}, "tags": []}
+        return {"hits": [], "totals": {}, "capped": False, "facets": {}, "tags": [], "texts": {}}
     # No ORDER BY: rows stream (GIN bitmap or sequential scan, as the planner chooses) and reading
     # stops at the cap.
     # The cap+1-th row (rn) only tells that there are more: counts use ``mc``, the first MATCH_CAP.
@@ -142,9 +147,11 @@ def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date,
         # Newest first: every visible match is read and sorted (not bounded; see docs/performance.md).
         dated, dated_params = _branches(sources, condition=f"e.search_vector @@ {tsquery}", tsparams=tsparams, **kinds)
         key = "EXTRACT(EPOCH FROM COALESCE(dt, now()))::float8"
-        hits = f"""(SELECT 'hit', kind, id::text, 0::bigint, {key}
-                      FROM ({" UNION ALL ".join(dated)}) u ORDER BY {key} DESC, id DESC LIMIT %s)"""  # noqa: S608
-        params += [*dated_params, limit]
+        hits = f"""(SELECT 'hit', h.kind, h.id::text, 0::bigint, h.key, left(ie.body_text, %s)
+                      FROM (SELECT kind, id, eid, {key} AS key FROM ({" UNION ALL ".join(dated)}) u
+                             ORDER BY 4 DESC, id DESC LIMIT %s OFFSET %s) h
+                      JOIN wagtailsearch_indexentry ie ON ie.id = h.eid)"""  # noqa: S608
+        params += [SNIPPET_SOURCE_CHARS, *dated_params, limit, offset]
     else:
         # Ranked: the matches read (up to the cap) plus up to TITLE_CANDIDATES whose title matches, found
         # through the title's own GIN index, so a document named after the query ranks first even
@@ -155,28 +162,30 @@ def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date,
         )  # fmt: skip
         # Below the cap, ``m`` holds every visible match, title matches included: the title branch
         # only runs (one-time filter) when the cap was reached.
-        hits = f"""(SELECT 'hit', c.kind, c.id::text, 0::bigint, c.rk
-                      FROM (SELECT kind, id, rk FROM m
-                            UNION SELECT kind, id, rk FROM (
-                                SELECT * FROM ({" UNION ALL ".join(titled)}) t
-                                 WHERE EXISTS (SELECT FROM m WHERE rn > %s) LIMIT %s) t) c
-                     ORDER BY c.rk DESC, c.id DESC LIMIT %s)"""  # noqa: S608 — fixed fragments only
-        params += [*titled_params, MATCH_CAP, TITLE_CANDIDATES, limit]
+        hits = f"""(SELECT 'hit', h.kind, h.id::text, 0::bigint, h.rk, left(ie.body_text, %s)
+                      FROM (SELECT c.kind, c.id, c.rk, c.eid
+                              FROM (SELECT kind, id, rk, eid FROM m
+                                    UNION SELECT kind, id, rk, eid FROM (
+                                        SELECT * FROM ({" UNION ALL ".join(titled)}) t
+                                         WHERE EXISTS (SELECT FROM m WHERE rn > %s) LIMIT %s) t) c
+                             ORDER BY c.rk DESC, c.id DESC LIMIT %s OFFSET %s) h
+                      JOIN wagtailsearch_indexentry ie ON ie.id = h.eid)"""  # noqa: S608 — fixed fragments only
+        params += [SNIPPET_SOURCE_CHARS, *titled_params, MATCH_CAP, TITLE_CANDIDATES, limit, offset]
     params += [MATCH_CAP]
     statement = f"""
         {head}
         {hits}
-        UNION ALL SELECT 'kind', kind, NULL, count(*), NULL FROM mc GROUP BY kind
-        UNION ALL SELECT 'more', NULL, NULL, count(*), NULL FROM m WHERE rn > %s"""  # noqa: S608 — fixed fragments only
+        UNION ALL SELECT 'kind', kind, NULL, count(*), NULL, NULL FROM mc GROUP BY kind
+        UNION ALL SELECT 'more', NULL, NULL, count(*), NULL, NULL FROM m WHERE rn > %s"""  # noqa: S608 — fixed fragments only
     if facets:
         statement += """
-        UNION ALL SELECT 'grp', grp, NULL, count(*), NULL FROM mc WHERE grp IS NOT NULL GROUP BY grp
-        UNION ALL SELECT 'coll', coll::text, NULL, count(*), NULL FROM mc WHERE coll IS NOT NULL GROUP BY coll
-        UNION ALL SELECT 'ct', ct::text, NULL, count(*), NULL FROM mc WHERE ct IS NOT NULL GROUP BY ct
-        UNION ALL SELECT 'fkind', fkind, NULL, count(*), NULL FROM mc WHERE fkind IS NOT NULL GROUP BY fkind
-        UNION ALL SELECT 'year', EXTRACT(YEAR FROM dt AT TIME ZONE %s)::int::text, NULL, count(*), NULL
+        UNION ALL SELECT 'grp', grp, NULL, count(*), NULL, NULL FROM mc WHERE grp IS NOT NULL GROUP BY grp
+        UNION ALL SELECT 'coll', coll::text, NULL, count(*), NULL, NULL FROM mc WHERE coll IS NOT NULL GROUP BY coll
+        UNION ALL SELECT 'ct', ct::text, NULL, count(*), NULL, NULL FROM mc WHERE ct IS NOT NULL GROUP BY ct
+        UNION ALL SELECT 'fkind', fkind, NULL, count(*), NULL, NULL FROM mc WHERE fkind IS NOT NULL GROUP BY fkind
+        UNION ALL SELECT 'year', EXTRACT(YEAR FROM dt AT TIME ZONE %s)::int::text, NULL, count(*), NULL, NULL
                     FROM mc WHERE dt IS NOT NULL GROUP BY 2
-        UNION ALL (SELECT 'tag', t.name, NULL, c.n, NULL
+        UNION ALL (SELECT 'tag', t.name, NULL, c.n, NULL, NULL
                      FROM (SELECT ti.tag_id, count(*) AS n
                              FROM taggit_taggeditem ti JOIN mc ON mc.id = ti.object_id
                             WHERE ti.content_type_id = %s AND mc.coll IS NOT NULL  -- documents only
@@ -189,13 +198,15 @@ def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date,
         "capped": False,
         "facets": {"grp": {}, "coll": {}, "ct": {}, "fkind": {}, "year": {}},
         "tags": [],
+        "texts": {},
     }
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         rows = cursor.fetchall()
-    for row_type, value, ident, n, key in rows:
+    for row_type, value, ident, n, key, text in rows:
         if row_type == "hit":
             result["hits"].append((key, value, int(ident)))
+            result["texts"][(value, int(ident))] = text or ""
         elif row_type == "more":
             result["capped"] = n > 0
         elif row_type == "kind":

@@ -26,7 +26,7 @@ from workgroups.access import visible_documents, visible_pages
 from workgroups.models import MeetingPage, NewsPage, WorkingGroupPage
 
 from . import pg_search
-from .snippets import snippets_for
+from .snippets import snippets_for, snippets_from_texts
 
 PER_PAGE = 20
 MAX_PAGE = 50  # deeper than 1,000 results nobody reads; keeps the merge bounded
@@ -318,7 +318,7 @@ def _run_postgres(outcome, parsed, filters, groups, page_qs, doc_qs, doc_ct, req
         parsed, page_qs, doc_qs,
         page_cts=list(page_kinds), doc_ct=doc_ct.pk,
         prefix_length=len(groups[0].path) if groups else 1,
-        by_date=filters.tri == "date", limit=filters.page * PER_PAGE, facets=filters.facettes,
+        by_date=filters.tri == "date", limit=PER_PAGE, offset=(filters.page - 1) * PER_PAGE, facets=filters.facettes,
     )  # fmt: skip
     outcome.total = sum(found["totals"].values())
     outcome.capped, outcome.cap = found["capped"], pg_search.MATCH_CAP
@@ -343,7 +343,7 @@ def _run_postgres(outcome, parsed, filters, groups, page_qs, doc_qs, doc_ct, req
             group_counts, type_counts, found["facets"]["fkind"], found["tags"], year_counts, groups
         )
 
-    chosen_ids = found["hits"][(filters.page - 1) * PER_PAGE : filters.page * PER_PAGE]
+    chosen_ids = found["hits"]  # this page's hits only (LIMIT/OFFSET in the statement)
     page_ids = [pk for _r, kind, pk in chosen_ids if kind == "page"]
     doc_ids = [pk for _r, kind, pk in chosen_ids if kind == "document"]
     pages = {page.pk: page for page in Page.objects.filter(pk__in=page_ids)} if page_ids else {}
@@ -357,7 +357,7 @@ def _run_postgres(outcome, parsed, filters, groups, page_qs, doc_qs, doc_ct, req
         obj = pages.get(pk) if kind == "page" else documents.get(pk)
         if obj is not None:
             chosen.append((rank, kind, obj))
-    outcome.hits = _to_hits(chosen, groups, parsed, request)
+    outcome.hits = _to_hits(chosen, groups, parsed, request, snippets=snippets_from_texts(found["texts"], parsed))
     return outcome
 
 
@@ -398,14 +398,16 @@ class PageUrls:
         return self.known[page.pk]
 
 
-def _to_hits(chosen, groups, parsed, request):
+def _to_hits(chosen, groups, parsed, request, snippets=None):
+    """Hits for ``chosen`` = [(sort key, kind, object)]; ``snippets`` when already made, else read here."""
     page_url = PageUrls(request)
     by_path = {g.path: g for g in groups}
     by_collection = {g.collection_id: g for g in groups}
     prefix_length = len(groups[0].path) if groups else 0
     page_ids = [obj.pk for _key, kind, obj in chosen if kind == "page"]
     specific = {page.pk: page for page in Page.objects.filter(pk__in=page_ids).specific()} if page_ids else {}
-    snippets = snippets_for([(kind, obj) for _key, kind, obj in chosen], parsed)
+    if snippets is None:
+        snippets = snippets_for([(kind, obj) for _key, kind, obj in chosen], parsed)
     hits = []
     for _key, kind, obj in chosen:
         if kind == "page":

@@ -100,6 +100,16 @@ def highlight_python(text, words):
     return _render(prefix + "".join(pieces) + suffix)
 
 
+def _highlighted_words(parsed):
+    return list(parsed.words) + [w for phrase in parsed.phrases for w in phrase]
+
+
+def snippets_from_texts(texts, parsed):
+    """{(kind, pk): safe HTML} from texts already read (the PostgreSQL statement returns them)."""
+    words = _highlighted_words(parsed)
+    return {key: highlight_python(text or "", words) for key, text in texts.items()}
+
+
 def snippets_for(items, parsed):
     """{(kind, pk): safe HTML} for ``items`` = [(kind, obj)] with kind "page" or "document"."""
     if not items:
@@ -109,7 +119,7 @@ def snippets_for(items, parsed):
     for kind, obj in items:
         ct = doc_ct if kind == "document" else obj.content_type_id
         wanted[(ct, str(obj.pk))] = (kind, obj.pk)
-    words = list(parsed.words) + [w for phrase in parsed.phrases for w in phrase]
+    words = _highlighted_words(parsed)
     entries = _index_entry_model().objects.filter(
         content_type_id__in={ct for ct, _pk in wanted}, object_id__in=[pk for _ct, pk in wanted]
     )

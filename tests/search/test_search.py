@@ -148,6 +148,21 @@ def test_pagination_and_sort_by_date(roles, make_document):
     assert not {h.title for h in first.hits} & {h.title for h in second.hits}
 
 
+def test_pagination_by_relevance_continues_the_ranking(roles, make_document):
+    """The second page starts where the first stops (each page is cut in the database), and every
+    hit of either page carries its own snippet."""
+    member = roles.users["membre"]
+    for n in range(25):
+        # same length, more and more occurrences: the ranking is the same for every engine
+        make_document(roles.open, f"Pièce {n:02d}", " ".join(["budget"] * (n + 1) + ["annexe"] * (30 - n)))
+    first, second = search(member, "budget"), search(member, "budget", page=2)
+    assert first.total == 25 and len(first.hits) == 20 and len(second.hits) == 5
+    ranked = [h.title for h in first.hits + second.hits]
+    assert sorted(ranked) == sorted(f"Pièce {n:02d}" for n in range(25))  # each once, none lost
+    assert ranked[0] == "Pièce 24" and ranked[-1] == "Pièce 00"  # most occurrences first
+    assert all("<mark>budget</mark>" in str(h.snippet) for h in first.hits + second.hits)
+
+
 def test_empty_result_page_suggests_what_to_try(corpus, roles, search_page):
     html = search_page(roles.users["membre"], q="inexistantissime", groupe="eau").content.decode()
     assert "Aucun résultat" in html
@@ -286,8 +301,9 @@ def test_parser_caps_length_and_terms():
 
 
 # Wagtail's API path (SQLite, other backends): 2 searches, 2 grouped facet+count queries, tags.
-# PostgreSQL fast path: 1 statement for matches, totals, facets and tags, then the shown pages and documents.
-QUERIES_PER_SEARCH = {"postgresql": 10}.get(connection.vendor, 12)
+# PostgreSQL fast path: 1 statement for matches, totals, facets, tags and the shown hits' texts (snippets),
+# then the shown pages and documents.
+QUERIES_PER_SEARCH = {"postgresql": 9}.get(connection.vendor, 12)
 
 
 def _count_queries(client, params):
@@ -314,8 +330,8 @@ def test_query_count_does_not_grow_with_results(roles, make_document, make_news,
     many = _count_queries(client, params)
     # session, user, access rules (one query: user groups, view restrictions with their groups,
     # collections, the header's admin link), visible groups, the search queries (see QUERIES_PER_SEARCH),
-    # specific pages (1 + 1 per type shown), snippets, site root paths (no site lookup: result URLs
-    # come from url_path)
+    # specific pages (1 + 1 per type shown), snippets (not on PostgreSQL: the statement returns the
+    # texts), site root paths (no site lookup: result URLs come from url_path)
     assert few == many == QUERIES_PER_SEARCH
 
 
