@@ -206,13 +206,13 @@ def count_queries(group, user, params, cold=False):
 
 
 class Server:
-    def __init__(self, port, workers, env):
+    def __init__(self, port, workers, env, threads=1):
         self.port = port
         self.process = subprocess.Popen(
-            # The production configuration (worker class, threads, collector freeze), on loopback, quiet.
+            # The production configuration (collector freeze), on loopback, quiet.
             [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "-b", f"127.0.0.1:{port}",
-             "-w", str(workers), "--timeout", "600", "--access-logfile", os.devnull, "--log-level", "warning",
-             "ailb_intranet.wsgi:application"],
+             "-w", str(workers), "--threads", str(threads), "--timeout", "600", "--access-logfile", os.devnull,
+             "--log-level", "warning", "ailb_intranet.wsgi:application"],
             cwd=ROOT, env=env,
         )  # fmt: skip
         deadline = time.monotonic() + 60
@@ -396,6 +396,11 @@ def main(argv=None):
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
     parser.add_argument("--port", type=int, default=8312)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--threads", type=int, default=1,
+        help="fils par processus (1 : processus synchrones, comme toutes les mesures publiées ; la production "
+        "en a 2 derrière nginx, qui garde ses connexions ouvertes)",
+    )  # fmt: skip
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--ingest", type=int, default=200, help="PDF à déposer pour le débit d'ingestion")
@@ -434,7 +439,7 @@ def main(argv=None):
     connection.close()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
            "BENCH_DATABASE_URL": args.database_url}  # fmt: skip
-    server = Server(args.port, args.workers, env)
+    server = Server(args.port, args.workers, env, args.threads)
     try:
         session = Session(server, users[0].username, "banc-d-essai-2021")
         base = f"/groupes/{group.slug}/documents/"

@@ -287,12 +287,13 @@ def server_pids(master_pid):
     return [master_pid] + [int(p) for p in children.read_text().split()] if children.exists() else [master_pid]
 
 
-def start_server(port, workers):
+def start_server(port, workers, threads=1):
     env = {**os.environ, "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "ailb_intranet.settings.dev"}
     process = subprocess.Popen(
-        # The production configuration (worker class, threads, collector freeze), on loopback, quiet.
+        # The production configuration (collector freeze, timeouts), on loopback, quiet.
         [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-         "--access-logfile", os.devnull, "--log-level", "warning", "ailb_intranet.wsgi:application"],
+         "--threads", str(threads), "--access-logfile", os.devnull, "--log-level", "warning",
+         "ailb_intranet.wsgi:application"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     deadline = time.monotonic() + 30
@@ -410,6 +411,11 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--port", type=int, default=8321, help="port de boucle locale du serveur")
     parser.add_argument("--workers", type=int, default=2, help="processus gunicorn")
+    parser.add_argument(
+        "--threads", type=int, default=1,
+        help="fils par processus (1 : processus synchrones, comme toutes les mesures publiées ; la production "
+        "en a 2 derrière nginx, qui garde ses connexions ouvertes)",
+    )  # fmt: skip
     parser.add_argument("--out", default=None, help="fichier JSON des résultats")
     parser.add_argument("--seed-only", action="store_true", help="remplir la base puis s'arrêter")
     parser.add_argument("--ab", action="store_true", help="A/B en processus avec et sans facettes")
@@ -438,7 +444,7 @@ def main(argv=None):
     ab = ab_facets(member, words + MORE_QUERIES) if args.ab else None
     cookie = session_cookie(member)
     connection.close()
-    server = start_server(args.port, args.workers)
+    server = start_server(args.port, args.workers, args.threads)
     try:
         figures = measure(args.port, cookie, words)
         figures["server_rss_mib"] = rss_mib(server_pids(server.pid))
