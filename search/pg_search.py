@@ -223,3 +223,49 @@ def _backend():
     from wagtail.search.backends import get_search_backend
 
     return get_search_backend()
+
+
+# Suggestions read at most this many title matches per keystroke, then rank them: a short prefix
+# (« rappo ») matches most of the corpus, and ranking every match took ~0.5 s at 100,000 documents.
+SUGGESTION_CANDIDATES = 200
+
+
+def _prefix_tsquery(words):
+    """tsquery text: every word, the last one as a prefix (as Wagtail's autocomplete). Words are runs
+    of letters and digits (``parsing._words``); quoting them as lexemes keeps any other character inert."""
+    lexemes = ["'" + word.replace("\\", "\\\\").replace("'", "''") + "'" for word in words]
+    lexemes[-1] += ":*"
+    return " & ".join(lexemes)
+
+
+def suggest(words, page_qs, doc_qs, *, page_cts, doc_ct, limit):
+    """[(kind, id, title)] of visible pages and documents whose title starts like ``words``, pages
+    first, each kind best-ranked first among its first SUGGESTION_CANDIDATES matches.
+
+    Same permission rule as ``search``: each branch joins the reader's compiled querysets."""
+    config = getattr(_backend(), "autocomplete_config", None) or "simple"
+    condition = "e.autocomplete @@ to_tsquery(%s::regconfig, %s)"
+    tsparams = [config, _prefix_tsquery(words)]
+    rank = ("ts_rank(e.autocomplete, to_tsquery(%s::regconfig, %s))::float8", tsparams)
+    selects, params = [], []
+    for branch_sources in ((_sources(page_qs, None)), (_sources(None, doc_qs))):
+        branches, branch_params = _branches(
+            branch_sources, page_cts=page_cts, doc_ct=doc_ct, prefix_length=1, condition=condition,
+            tsparams=tsparams, rank=rank,
+        )  # fmt: skip
+        if branches:
+            # LIMIT inside: the candidates stream from the index and reading stops there.
+            selects.append(
+                f"""(SELECT c.kind, c.id, ie.title_text, c.rk
+                       FROM (SELECT * FROM ({branches[0]}) u LIMIT %s) c
+                       JOIN wagtailsearch_indexentry ie ON ie.id = c.eid
+                      ORDER BY c.rk DESC, length(ie.title_text), c.id LIMIT %s)"""  # noqa: S608 — fixed fragments only
+            )
+            params += [*branch_params, SUGGESTION_CANDIDATES, limit]
+    if not selects:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        rows = cursor.fetchall()
+    rows.sort(key=lambda row: (row[0] != "page", -row[3], len(row[2] or ""), row[1]))
+    return [(kind, pk, title) for kind, pk, title, _rank in rows]

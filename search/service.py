@@ -450,9 +450,32 @@ def suggest_titles(user, text, limit=8):
     words = _words(clean_text(text))[:6]
     if not words or len("".join(words)) < 2:
         return []
+    page_qs = visible_pages(user, Page.objects.live().type(*PAGE_MODELS))
+    documents_qs = visible_documents(user)
+    if pg_search.available():
+        return _suggest_postgres(words, page_qs, documents_qs, limit)
     query = " ".join(words)
-    pages = visible_pages(user, Page.objects.live().type(*PAGE_MODELS)).autocomplete(query)[:limit]
-    documents = visible_documents(user).autocomplete(query)[:limit]
+    pages = page_qs.autocomplete(query)[:limit]
+    documents = documents_qs.autocomplete(query)[:limit]
     items = [{"title": page.title, "url": page.url or "", "type": "Page"} for page in pages]
     items += [{"title": doc.title, "url": doc.url, "type": "Document"} for doc in documents]
     return items[:limit]
+
+
+def _suggest_postgres(words, page_qs, documents_qs, limit):
+    """Bounded suggestions (``pg_search.suggest``), then the few pages and documents for their URLs."""
+    doc_ct = ContentType.objects.get_for_model(IntranetDocument)
+    page_cts = [ContentType.objects.get_for_model(model).pk for model in PAGE_MODELS]
+    found = pg_search.suggest(words, page_qs, documents_qs, page_cts=page_cts, doc_ct=doc_ct.pk, limit=limit)[:limit]
+    page_ids = [pk for kind, pk, _title in found if kind == "page"]
+    doc_ids = [pk for kind, pk, _title in found if kind == "document"]
+    pages = {page.pk: page for page in Page.objects.filter(pk__in=page_ids).only("id", "url_path", "title")}
+    documents = {doc.pk: doc for doc in IntranetDocument.objects.filter(pk__in=doc_ids).only("id", "title", "file")}
+    page_url = PageUrls(None)
+    items = []
+    for kind, pk, _title in found:
+        if kind == "page" and pk in pages:
+            items.append({"title": pages[pk].title, "url": page_url(pages[pk]), "type": "Page"})
+        elif kind == "document" and pk in documents:
+            items.append({"title": documents[pk].title, "url": documents[pk].url, "type": "Document"})
+    return items

@@ -215,6 +215,32 @@ def test_group_members_find_private_word(corpus, roles, role, client_for):
     assert [s["title"] for s in suggestions] == ["Note confidentielle"]
 
 
+def test_suggestions_read_a_bounded_number_of_candidates(roles, make_document, make_news, client_for, monkeypatch):
+    """However many titles start like the text, only the first candidates are read and ranked: pages
+    first, then documents, at most 8, each a visible one with its URL; hostile text stays inert."""
+    from search import pg_search
+
+    for n in range(12):
+        make_document(roles.open, f"Rapport annuel {n:02d}", "texte")
+    make_document(roles.private, "Rapport secret", "texte")
+    make_news(roles.open, "Rapport d'activité publié", "texte")
+    monkeypatch.setattr(pg_search, "SUGGESTION_CANDIDATES", 5)
+    client = client_for(roles.users["autre_groupe"])
+    items = client.get("/recherche/suggestions/", {"q": "rapp"}).json()["suggestions"]
+    if connection.vendor == "postgresql":
+        assert len(items) == 6  # 1 page + 5 documents: the candidates' bound, below the limit of 8
+    else:
+        assert len(items) == 8
+    assert items[0] == {"title": "Rapport d'activité publié", "url": items[0]["url"], "type": "Page"}
+    assert items[0]["url"].startswith("/groupes/eau/")
+    assert all(i["type"] == "Document" and i["title"].startswith("Rapport annuel") for i in items[1:])
+    assert all(i["url"].startswith("/documents/") for i in items[1:])
+    for hostile in ["rapp' | secret:*", "rapp\\", "'", ":*", "rapp & !annuel"]:
+        response = client.get("/recherche/suggestions/", {"q": hostile})
+        assert response.status_code == 200
+        assert all("secret" not in i["title"].lower() for i in response.json()["suggestions"])
+
+
 def test_anonymous_is_sent_to_login(corpus, roles, client_for):
     for url in ("/recherche/?q=" + SECRET, "/recherche/suggestions/?q=note"):
         response = client_for(None).get(url)
