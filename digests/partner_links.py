@@ -9,6 +9,8 @@ removed from the group or unsubscribes, the partner's address is replaced, the
 document leaves the partners' share or goes to the trash, or the group becomes
 private."""
 
+import logging
+
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
@@ -23,6 +25,9 @@ from .models import Frequency, Partner, Subscription
 from .recipients import PartnerViewer
 
 SALT = "ailb.digests.partner-document"
+# Refused links are logged with their reason (the visitor only ever sees one page, which reveals
+# nothing): an administrator can tell a partner why a link no longer opens, and notice probing.
+logger = logging.getLogger("ailb.security")
 
 
 def address_fingerprint(email):
@@ -42,14 +47,17 @@ def document_url(partner, document):
 
 
 def _read_token(token):
+    """(partner id, address fingerprint, document id), or the reason the token is unusable."""
     try:
         data = signing.loads(token, salt=SALT, max_age=settings.DIGEST_PARTNER_LINK_MAX_AGE_DAYS * 86400)
-    except (signing.BadSignature, ValueError, TypeError):  # includes SignatureExpired
-        return None
+    except signing.SignatureExpired:
+        return "lien expiré"
+    except (signing.BadSignature, ValueError, TypeError):
+        return "signature invalide"
     if not isinstance(data, dict) or not all(isinstance(data.get(k), int) for k in ("p", "d")):
-        return None
+        return "contenu invalide"
     if not isinstance(data.get("e"), str):
-        return None
+        return "contenu invalide"
     return data["p"], data["e"], data["d"]
 
 
@@ -77,19 +85,31 @@ def may_see(partner, document, group, viewer=None):
 
 def resolve(token):
     """(partner, document) a valid token still gives access to, or None — the same
-    None for a forged, expired or revoked link, so that nothing is revealed."""
+    None for a forged, expired or revoked link, so that nothing is revealed. The
+    reason of a refusal goes to the security log."""
     ids = _read_token(token)
-    if ids is None:
-        return None
+    if isinstance(ids, str):
+        return _refused(ids)
     partner_pk, fingerprint, document_pk = ids
     partner = Partner.objects.filter(pk=partner_pk).first()
-    if partner is None or not constant_time_compare(fingerprint, address_fingerprint(partner.email)):
-        return None
+    if partner is None:
+        return _refused("partenaire inconnu", partner_pk, document_pk)
+    if not constant_time_compare(fingerprint, address_fingerprint(partner.email)):
+        return _refused("adresse du partenaire changée depuis l'envoi", partner_pk, document_pk)
     document = IntranetDocument.objects.filter(pk=document_pk).select_related("collection").first()
     if document is None:
-        return None
+        return _refused("document supprimé", partner_pk, document_pk)
     # The group whose collection holds the document, directly or in a sub-collection (as the digest finds it).
     group = WorkingGroupPage.objects.filter(
         collection__in=Collection.objects.ancestor_of(document.collection, inclusive=True)
     ).first()
-    return (partner, document) if may_see(partner, document, group) else None
+    if not may_see(partner, document, group):
+        return _refused("plus autorisé (abonnement, groupe, partage ou corbeille)", partner_pk, document_pk)
+    return partner, document
+
+
+def _refused(reason, partner_pk=None, document_pk=None):
+    logger.warning(
+        "Lien de document partenaire refusé (%s) : partenaire %s, document %s", reason, partner_pk, document_pk
+    )
+    return None

@@ -93,22 +93,35 @@ def _revoke(world, how):
         "deplace_groupe_non_suivi",
     ],
 )
-def test_link_stops_working_when_the_partner_may_no_longer_see_it(world, partner_link, how):
+def test_link_stops_working_when_the_partner_may_no_longer_see_it(world, partner_link, how, caplog):
     _revoke(world, how)
-    response = Client().get(partner_link)
+    with caplog.at_level("WARNING", logger="ailb.security"):
+        response = Client().get(partner_link)
     assert response.status_code == 404
     assert "n'est plus disponible" in response.content.decode()
     assert "Note eau" not in response.content.decode()
+    # The reason is for the administrators' log, with who and what, never for the visitor.
+    (record,) = [r for r in caplog.records if r.name == "ailb.security"]
+    doc = world.docs["eau_partage"]
+    assert record.getMessage() == (
+        "Lien de document partenaire refusé (plus autorisé (abonnement, groupe, partage ou corbeille)) : "
+        f"partenaire {world.partner.pk}, document {doc.pk}"
+    )
+    assert "plus autorisé" not in response.content.decode()
 
 
-def test_link_expires(world, partner_link, settings):
+def test_link_expires(world, partner_link, settings, caplog):
     later = timezone.now() + timedelta(days=settings.DIGEST_PARTNER_LINK_MAX_AGE_DAYS, minutes=1)
-    with mock.patch("django.core.signing.time.time", return_value=later.timestamp()):
+    with (
+        mock.patch("django.core.signing.time.time", return_value=later.timestamp()),
+        caplog.at_level("WARNING", logger="ailb.security"),
+    ):
         assert Client().get(partner_link).status_code == 404
+    assert "(lien expiré)" in caplog.text
     assert Client().get(partner_link).status_code == 200
 
 
-def test_forged_tampered_or_foreign_tokens_are_refused(world, partner_link):
+def test_forged_tampered_or_foreign_tokens_are_refused(world, partner_link, caplog):
     doc = world.docs
     private_doc = doc["h2_secret"]  # marked shared, but in a private group
     internal_doc = doc["eau_interne"]  # open group, not shared
@@ -125,10 +138,24 @@ def test_forged_tampered_or_foreign_tokens_are_refused(world, partner_link):
         "pas-un-jeton",
         "a" * 2000,
     ]
-    for token in forged:
-        response = Client().get(f"/lettre/document/{token}/")
+    reasons = [
+        "plus autorisé (abonnement, groupe, partage ou corbeille)",
+        "plus autorisé (abonnement, groupe, partage ou corbeille)",
+        "partenaire inconnu",
+        "contenu invalide",
+        "adresse du partenaire changée depuis l'envoi",
+        "signature invalide",
+        "signature invalide",
+        "signature invalide",
+        "signature invalide",
+    ]
+    for token, reason in zip(forged, reasons, strict=True):
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="ailb.security"):
+            response = Client().get(f"/lettre/document/{token}/")
         assert response.status_code == 404, token
         assert private_doc.title not in response.content.decode()
+        assert f"refusé ({reason})" in caplog.text, (token, caplog.text)
 
 
 def test_only_get_is_allowed(partner_link):
