@@ -57,6 +57,20 @@ def search(user, query, **filters):
 
 
 @pytest.mark.postgres
+def test_title_that_is_the_query_beats_texts_full_of_its_words(roles, make_document):
+    """Relevance: GIVEN texts that repeat « charte habiter » until the rank saturates, a longer title
+    holding both words, and the document titled « Charte de l'habiter » WHEN searching THEN the one
+    titled after the query comes first, the longer title next, the texts after."""
+    for n in range(5):
+        make_document(roles.open, f"Compte rendu {n}", " ".join(["charte de l'habiter"] * 60))
+    longer = make_document(roles.open, "Charte de l'habiter : annexes, cartes et calendrier 2021", "Annexes.")
+    exact = make_document(roles.open, "Charte de l'habiter", "Le texte adopté en bureau.")
+    found = titles(search(roles.users["membre"], "charte habiter"))
+    assert found[:2] == [exact.title, longer.title]
+    assert sorted(found[2:]) == [f"Compte rendu {n}" for n in range(5)]
+
+
+@pytest.mark.postgres
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
