@@ -130,7 +130,7 @@ def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date,
     # the query, larger for a shorter title (closer to the query). The rank saturates near 1 for words
     # that fill a document, and then the document titled after the query ranked anywhere among
     # hundreds; the bonus (≤ 0.25) orders those, as Wagtail's own ranking favours titles.
-    title_bonus = f"CASE WHEN e.title @@ {ranked_query} THEN 8.0 / (char_length(e.title_text) + 32) ELSE 0 END"
+    title_bonus = f"CASE WHEN e.title @@ {ranked_query} THEN 8.0::float8 / (char_length(e.title_text) + 32) ELSE 0 END"
     rank = (
         ("0::float8", [])
         if by_date
