@@ -130,14 +130,15 @@ def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date,
     # the query, larger for a shorter title (closer to the query). The rank saturates near 1 for words
     # that fill a document, and then the document titled after the query ranked anywhere among
     # hundreds; the bonus (≤ 0.25) orders those, as Wagtail's own ranking favours titles.
-    title_bonus = f"CASE WHEN e.title @@ {ranked_query} THEN 8.0::float8 / (char_length(e.title_text) + 32) ELSE 0 END"
+    # Both use the query through ``rq`` (below), computed once: written inline, plainto_tsquery() is a
+    # stable function that PostgreSQL would call again, French dictionaries and all, for every row.
+    title_bonus = (
+        "CASE WHEN e.title @@ (SELECT q FROM rq) THEN 8.0::float8 / (char_length(e.title_text) + 32) ELSE 0 END"
+    )
     rank = (
         ("0::float8", [])
         if by_date
-        else (
-            f"(ts_rank(%s::float4[], e.search_vector, {ranked_query}) + {title_bonus})::float8",
-            [weights, *ranked_params, *ranked_params],
-        )
+        else (f"(ts_rank(%s::float4[], e.search_vector, (SELECT q FROM rq)) + {title_bonus})::float8", [weights])  # noqa: S608
     )
     kinds = {"page_cts": page_cts, "doc_ct": doc_ct, "prefix_length": prefix_length, "rank": rank}
     sources = _sources(page_qs, doc_qs)
@@ -147,10 +148,11 @@ def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date,
     # No ORDER BY: rows stream (GIN bitmap or sequential scan, as the planner chooses) and reading
     # stops at the cap.
     # The cap+1-th row (rn) only tells that there are more: counts use ``mc``, the first MATCH_CAP.
-    head = f"""WITH m (kind, id, eid, dt, grp, coll, ct, fkind, rk, rn) AS MATERIALIZED (
+    head = f"""WITH rq AS MATERIALIZED (SELECT {ranked_query} AS q),
+                m (kind, id, eid, dt, grp, coll, ct, fkind, rk, rn) AS MATERIALIZED (
                    SELECT u.*, row_number() OVER () FROM ({" UNION ALL ".join(branches)}) u LIMIT %s),
                 mc AS (SELECT * FROM m WHERE rn <= %s)"""  # noqa: S608
-    params += [MATCH_CAP + 1, MATCH_CAP]
+    params = [*ranked_params, *params, MATCH_CAP + 1, MATCH_CAP]
     if by_date:
         # Newest first: every visible match is read and sorted (not bounded; see docs/performance.md).
         dated, dated_params = _branches(sources, condition=f"e.search_vector @@ {tsquery}", tsparams=tsparams, **kinds)

@@ -527,3 +527,18 @@ def test_page_without_facets_offers_them(corpus, roles, search_page):
     # the mode is not a filter: an empty result does not ask to remove filters
     empty = search_page(member, q="introuvablemot", facettes="non").content.decode()
     assert "Aucun résultat" in empty and "Retirez les filtres" not in empty
+
+
+@pytest.mark.postgres
+def test_index_keeps_titles_and_search_vector_in_the_row(roles, make_document):
+    """Migrations 0003/0004: the vectors and titles read for every match stay in the row
+    (``STORAGE MAIN``), not in TOAST, where each read cost a lookup; documents are still found."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = 'wagtailsearch_indexentry'::regclass"
+            " AND attname IN ('search_vector', 'title', 'title_text', 'autocomplete', 'body')"
+        )
+        storage = dict(cursor.fetchall())
+    assert storage == {"search_vector": "m", "title": "m", "title_text": "m", "autocomplete": "m", "body": "x"}
+    make_document(roles.open, "Schéma des mobilités", "texte " * 2000)  # a long text: the row is toasted
+    assert titles(search(roles.users["membre"], "schéma mobilités")) == ["Schéma des mobilités"]
