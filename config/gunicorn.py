@@ -50,4 +50,5 @@ def post_worker_init(worker):
     from django.urls import get_resolver
 
     _ = get_resolver().url_patterns  # imports every view module now rather than at the first request
+    gc.collect()  # import-time garbage first: frozen objects are never collected
     gc.freeze()

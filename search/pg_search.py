@@ -159,7 +159,7 @@ def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date,
         key = "EXTRACT(EPOCH FROM COALESCE(dt, now()))::float8"
         hits = f"""(SELECT 'hit', h.kind, h.id::text, 0::bigint, h.key, left(ie.body_text, %s)
                       FROM (SELECT kind, id, eid, {key} AS key FROM ({" UNION ALL ".join(dated)}) u
-                             ORDER BY 4 DESC, id DESC LIMIT %s OFFSET %s) h
+                             ORDER BY 4 DESC, id DESC, kind LIMIT %s OFFSET %s) h
                       JOIN wagtailsearch_indexentry ie ON ie.id = h.eid)"""  # noqa: S608
         params += [SNIPPET_SOURCE_CHARS, *dated_params, limit, offset]
     else:
@@ -178,7 +178,7 @@ def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date,
                                     UNION SELECT kind, id, rk, eid FROM (
                                         SELECT * FROM ({" UNION ALL ".join(titled)}) t
                                          WHERE EXISTS (SELECT FROM m WHERE rn > %s) LIMIT %s) t) c
-                             ORDER BY c.rk DESC, c.id DESC LIMIT %s OFFSET %s) h
+                             ORDER BY c.rk DESC, c.id DESC, c.kind LIMIT %s OFFSET %s) h
                       JOIN wagtailsearch_indexentry ie ON ie.id = h.eid)"""  # noqa: S608 — fixed fragments only
         params += [SNIPPET_SOURCE_CHARS, *titled_params, MATCH_CAP, TITLE_CANDIDATES, limit, offset]
     params += [MATCH_CAP]
@@ -225,7 +225,8 @@ def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date,
             result["tags"].append((value, n))
         else:
             result["facets"][row_type][value] = n
-    result["hits"].sort(key=lambda hit: (hit[0], hit[2]), reverse=True)  # whatever order the plan chose
+    # whatever order the plan chose; the same total order as the SQL (a page and a document may share an id)
+    result["hits"].sort(key=lambda hit: (-hit[0], -hit[2], hit[1]))
     return result
 
 
