@@ -16,23 +16,14 @@ from django.db import connection
 from django.db.models import Q
 from wagtail.models import BaseViewRestriction, Collection, CollectionViewRestriction, Page, PageViewRestriction
 
-_CACHE_ATTR = "_ailb_access_cache"
-_GROUPS_ATTR = "_ailb_group_ids"
-_COLLECTIONS_ATTR = "_ailb_collections"
-_ADMIN_ATTR = "_ailb_may_access_admin"
+_ATTR = "_ailb_access"
 
 
 def user_group_ids(user):
-    """Ids of the auth groups of ``user`` (loaded with the rest of the access rules, then cached on the user)."""
+    """Ids of the auth groups of ``user`` (read with the rest of the access rules)."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
-    ids = getattr(user, _GROUPS_ATTR, None)
-    if ids is None:
-        _load(user)
-        ids = getattr(user, _GROUPS_ATTR, None)
-        if ids is None:  # exotic user objects keep no cache
-            ids = frozenset(user.groups.values_list("id", flat=True))
-    return ids
+    return _access(user).group_ids
 
 
 @dataclass(frozen=True)
@@ -42,14 +33,29 @@ class _Restriction:
     group_ids: frozenset
 
 
-def _restrictions(model, target):
-    """Every restriction of ``model`` with its target's path and group ids: one query."""
+@dataclass(frozen=True)
+class _Access:
+    """What decides what a user may see, read once per user object."""
+
+    group_ids: frozenset
+    denied: tuple  # (page paths, collection paths) the user may not see
+    collections: tuple  # every collection as (id, path), in path order
+    may_access_admin: bool | None  # None: not read (``prime_access_cache``)
+
+
+def _grouped(rows):
+    """Restrictions from rows of (pk, type, target path, group id or None), one row per group."""
     grouped = {}
-    for pk, kind, path, group_id in model.objects.values_list("pk", "restriction_type", f"{target}__path", "groups"):
+    for pk, kind, path, group_id in rows:
         entry = grouped.setdefault(pk, (kind, path, set()))
         if group_id is not None:
             entry[2].add(group_id)
     return [_Restriction(kind, path, frozenset(ids)) for kind, path, ids in grouped.values()]
+
+
+def _restrictions(model, target):
+    """Every restriction of ``model`` with its target's path and group ids: one query."""
+    return _grouped(model.objects.values_list("pk", "restriction_type", f"{target}__path", "groups"))
 
 
 _ACCESS_SQL = """
@@ -104,36 +110,34 @@ def _access_statement(user_id):
 
 
 def _load(user):
-    """Fill every access cache of ``user`` from one query (see ``_access_statement``)."""
+    """``user``'s access rules from one query (see ``_access_statement``)."""
     authenticated = getattr(user, "is_authenticated", False)
     statement, params = _access_statement(user.pk if authenticated else None)
-    restrictions = {"page": {}, "collection": {}}
-    group_ids, collections, may_access_admin = set(), [], False
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         rows = cursor.fetchall()
-    for kind, pk, restriction_type, path, group_id in rows:
-        if kind == "group":
-            group_ids.add(pk)
-        elif kind == "path":
-            collections.append((pk, path))
-        elif kind == "admin":
-            may_access_admin = True
-        else:
-            entry = restrictions[kind].setdefault(pk, (restriction_type, path, set()))
-            if group_id is not None:
-                entry[2].add(group_id)
-    group_ids = frozenset(group_ids) if authenticated else frozenset()
+    group_ids = frozenset(pk for kind, pk, *_rest in rows if kind == "group") if authenticated else frozenset()
     page_restrictions, collection_restrictions = (
-        [_Restriction(kind, path, frozenset(ids)) for kind, path, ids in restrictions[name].values()]
-        for name in ("page", "collection")
+        _grouped(row[1:] for row in rows if row[0] == name) for name in ("page", "collection")
     )
-    with contextlib.suppress(AttributeError):  # exotic user objects keep no cache
-        setattr(user, _GROUPS_ATTR, group_ids)
-        setattr(user, _CACHE_ATTR, _denied_for(user, group_ids, page_restrictions, collection_restrictions))
-        setattr(user, _COLLECTIONS_ATTR, tuple(sorted(collections, key=lambda item: item[1])))
-        setattr(user, _ADMIN_ATTR, authenticated and (user.is_superuser or user.is_staff or may_access_admin))
-    return group_ids, page_restrictions, collection_restrictions
+    return _Access(
+        group_ids=group_ids,
+        denied=_denied_for(user, group_ids, page_restrictions, collection_restrictions),
+        collections=tuple(sorted(((row[1], row[3]) for row in rows if row[0] == "path"), key=lambda c: c[1])),
+        may_access_admin=authenticated
+        and (user.is_superuser or user.is_staff or any(row[0] == "admin" for row in rows)),
+    )
+
+
+def _access(user, reload=False):
+    """The access rules of ``user``, read once and kept on the user object (a request's user,
+    a digest's recipient)."""
+    access = None if reload else getattr(user, _ATTR, None)
+    if access is None:
+        access = _load(user)
+        with contextlib.suppress(AttributeError):  # exotic user objects keep no cache
+            setattr(user, _ATTR, access)
+    return access
 
 
 def _passes(restriction, user, group_ids):
@@ -156,14 +160,8 @@ def _denied_for(user, group_ids, page_restrictions, collection_restrictions):
 
 
 def _denied_paths(user):
-    """(page paths, collection paths) that ``user`` may not see, cached on the user."""
-    cache = getattr(user, _CACHE_ATTR, None)
-    if cache is None:
-        group_ids, page_restrictions, collection_restrictions = _load(user)
-        cache = getattr(user, _CACHE_ATTR, None)
-        if cache is None:  # exotic user objects keep no cache
-            cache = _denied_for(user, group_ids, page_restrictions, collection_restrictions)
-    return cache
+    """(page paths, collection paths) that ``user`` may not see."""
+    return _access(user).denied
 
 
 def may_access_admin(user):
@@ -171,9 +169,10 @@ def may_access_admin(user):
     group or directly): read with the other access rules, so the header's link costs no query."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if getattr(user, _ADMIN_ATTR, None) is None:
-        _load(user)
-    return bool(getattr(user, _ADMIN_ATTR, False))
+    access = _access(user)
+    if access.may_access_admin is None:
+        access = _access(user, reload=True)
+    return access.may_access_admin
 
 
 def access_key(user):
@@ -192,16 +191,14 @@ def prime_access_cache(users):
     for user in users:
         authenticated = getattr(user, "is_authenticated", False)
         group_ids = frozenset(g.pk for g in user.groups.all()) if authenticated else frozenset()
+        denied = _denied_for(user, group_ids, page_restrictions, collection_restrictions)
         with contextlib.suppress(AttributeError):
-            setattr(user, _GROUPS_ATTR, group_ids)
-            setattr(user, _CACHE_ATTR, _denied_for(user, group_ids, page_restrictions, collection_restrictions))
-            setattr(user, _COLLECTIONS_ATTR, collections)
+            setattr(user, _ATTR, _Access(group_ids, denied, collections, may_access_admin=None))
 
 
 def clear_access_cache(user):
-    for attr in (_CACHE_ATTR, _GROUPS_ATTR, _COLLECTIONS_ATTR, _ADMIN_ATTR):
-        if hasattr(user, attr):
-            delattr(user, attr)
+    if hasattr(user, _ATTR):
+        delattr(user, _ATTR)
 
 
 def _exclude_paths(queryset, field, paths):
@@ -245,14 +242,8 @@ def visible_documents(user, queryset=None):
 def visible_collection_ids(user):
     """Ids of the collections ``user`` may view, in path order (the collections' paths are read
     with the access rules: no query of its own)."""
-    collections = getattr(user, _COLLECTIONS_ATTR, None)
-    if collections is None:
-        _load(user)
-        collections = getattr(user, _COLLECTIONS_ATTR, None)
-        if collections is None:  # exotic user objects keep no cache
-            collections = tuple(Collection.objects.order_by("path").values_list("pk", "path"))
-    denied = _denied_paths(user)[1]
-    return [pk for pk, path in collections if not path.startswith(denied)]
+    access = _access(user)
+    return [pk for pk, path in access.collections if not path.startswith(access.denied[1])]
 
 
 def can_view_document(user, document):
