@@ -60,14 +60,17 @@ def _compiled(queryset, *fields):
     return sql, list(params)
 
 
-def _sources(page_qs, doc_qs):
+def _sources(page_qs, doc_qs, *, dates=True):
     """(SQL, params) of the visible pages and documents (or None), compiled once per search: the
-    statement uses them in two or three places."""
+    statement uses them in two or three places. ``dates=False`` leaves the pages' dates out (NULL):
+    they join meetings and news, which suggestions do not need."""
+    from django.db.models import DateTimeField, Value
+
     from .service import content_date
 
     pages = documents = None
     if page_qs is not None:
-        page_qs = page_qs.annotate(content_date=content_date())
+        page_qs = page_qs.annotate(content_date=content_date() if dates else Value(None, DateTimeField()))
         pages = _compiled(page_qs, "id", "content_type_id", "path", "content_date")
     if doc_qs is not None:
         documents = _compiled(doc_qs, "id", "collection_id", "kind", "created_at")
@@ -259,7 +262,7 @@ def suggest(words, page_qs, doc_qs, *, page_cts, doc_ct, limit):
     tsparams = [config, _prefix_tsquery(words)]
     rank = ("ts_rank(e.autocomplete, to_tsquery(%s::regconfig, %s))::float8", tsparams)
     selects, params = [], []
-    for branch_sources in ((_sources(page_qs, None)), (_sources(None, doc_qs))):
+    for branch_sources in (_sources(page_qs, None, dates=False), _sources(None, doc_qs)):
         branches, branch_params = _branches(
             branch_sources, page_cts=page_cts, doc_ct=doc_ct, prefix_length=1, condition=condition,
             tsparams=tsparams, rank=rank,

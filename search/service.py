@@ -346,7 +346,8 @@ def _run_postgres(outcome, parsed, filters, groups, page_qs, doc_qs, doc_ct, req
     chosen_ids = found["hits"]  # this page's hits only (LIMIT/OFFSET in the statement)
     page_ids = [pk for _r, kind, pk in chosen_ids if kind == "page"]
     doc_ids = [pk for _r, kind, pk in chosen_ids if kind == "document"]
-    pages = {page.pk: page for page in Page.objects.filter(pk__in=page_ids)} if page_ids else {}
+    # specific pages straight away: ``_to_hits`` needs their dates and kinds, and reads only generic ones
+    pages = {page.pk: page for page in Page.objects.filter(pk__in=page_ids).specific()} if page_ids else {}
     documents = (
         {doc.pk: doc for doc in IntranetDocument.objects.filter(pk__in=doc_ids).defer("extracted_text")}
         if doc_ids
@@ -404,7 +405,8 @@ def _to_hits(chosen, groups, parsed, request, snippets=None):
     by_path = {g.path: g for g in groups}
     by_collection = {g.collection_id: g for g in groups}
     prefix_length = len(groups[0].path) if groups else 0
-    page_ids = [obj.pk for _key, kind, obj in chosen if kind == "page"]
+    # generic pages (Wagtail's search results) become specific ones here, in one query per type
+    page_ids = [obj.pk for _key, kind, obj in chosen if kind == "page" and type(obj) is Page]
     specific = {page.pk: page for page in Page.objects.filter(pk__in=page_ids).specific()} if page_ids else {}
     if snippets is None:
         snippets = snippets_for([(kind, obj) for _key, kind, obj in chosen], parsed)

@@ -343,8 +343,8 @@ def test_parser_caps_length_and_terms():
 
 # Wagtail's API path (SQLite, other backends): 2 searches, 2 grouped facet+count queries, tags.
 # PostgreSQL fast path: 1 statement for matches, totals, facets, tags and the shown hits' texts (snippets),
-# then the shown pages and documents.
-QUERIES_PER_SEARCH = {"postgresql": 9}.get(connection.vendor, 12)
+# then the shown pages (specific ones: 1 query + 1 per type shown) and documents.
+QUERIES_PER_SEARCH = {"postgresql": 8}.get(connection.vendor, 12)
 
 
 def _count_queries(client, params):
