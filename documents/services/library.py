@@ -22,6 +22,10 @@ SORTS = {
 }
 
 
+# Years a document may carry (Plone imports keep their original dates); others are ignored.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
 @dataclass
 class LibraryFilters:
     tags: list = field(default_factory=list)
@@ -32,19 +36,22 @@ class LibraryFilters:
 
     @classmethod
     def from_query(cls, params):
-        def as_int(value):
-            try:
-                return int(value)
-            except (TypeError, ValueError):
+        def as_int(value, low, high):
+            """An integer within [low, high], or None: a hand-edited URL (« annee=99999999999 »,
+            an id beyond the database's integers) must not reach the query."""
+            value = (value or "").strip()
+            if not value.isascii() or not value.isdigit() or len(value) > 10:
                 return None
+            number = int(value)
+            return number if low <= number <= high else None
 
         kind = params.get("type", "")
         sort = params.get("tri", "date")
         return cls(
             tags=[t for t in params.getlist("tag") if t][:10],
             kind=kind if kind in FileKind.values else "",
-            year=as_int(params.get("annee")),
-            uploader=as_int(params.get("auteur")),
+            year=as_int(params.get("annee"), MIN_YEAR, MAX_YEAR),
+            uploader=as_int(params.get("auteur"), 1, 2**31 - 1),
             sort=sort if sort in SORTS else "date",
         )
 
