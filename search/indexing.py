@@ -4,9 +4,10 @@ Wagtail already reindexes an IntranetDocument on its own ``post_save`` (edit,
 new version, move to another collection, trash, restore: the trash date and
 collection are filter fields, and the search query filters on them, so a
 trashed document never appears even before reindexing). What Wagtail misses:
-tags are saved *after* the document (taggit's through rows), and a new
-``DocumentVersion`` may be saved without touching the document. Both reindex
-the document here, after the transaction commits.
+tags are saved *after* the document (taggit's through rows), a new
+``DocumentVersion`` may be saved without touching the document, and the
+extraction pipeline records the extracted text with an ``update()`` (no signal).
+All three reindex the document, after the transaction commits.
 """
 
 import logging
@@ -26,13 +27,14 @@ def reindex_document(document_id):
         index.insert_or_update_object(document)
 
 
-def _schedule(document_id):
+def schedule_reindex(document_id):
+    """Reindex the document once the current transaction commits (at once outside one)."""
     transaction.on_commit(lambda: reindex_document(document_id))
 
 
 def _on_version_saved(instance, raw=False, **kwargs):
     if not raw:
-        _schedule(instance.document_id)
+        schedule_reindex(instance.document_id)
 
 
 def _on_tag_changed(instance, raw=False, **kwargs):
@@ -43,7 +45,7 @@ def _on_tag_changed(instance, raw=False, **kwargs):
     if raw:
         return
     if instance.content_type_id == ContentType.objects.get_for_model(IntranetDocument).pk:
-        _schedule(instance.object_id)
+        schedule_reindex(instance.object_id)
 
 
 def register_signal_handlers():

@@ -36,12 +36,17 @@ def local_path(field_file):
 
 
 def _record(document_id, **fields):
+    from search.indexing import schedule_reindex
+
     fields["extracted_at"] = timezone.now()
     IntranetDocument.objects.filter(pk=document_id).update(**fields)
-    # An update sends no signal: the library shows the preview and a failed extraction.
+    # An update sends no signal: the library shows the preview and a failed extraction, and the
+    # search index must read the extracted text (Wagtail indexed the document when it was saved,
+    # before there was any text).
     collection_id = IntranetDocument.objects.filter(pk=document_id).values_list("collection_id", flat=True).first()
     if collection_id:
         bump_library(collection_id)
+        schedule_reindex(document_id)
 
 
 def process_document(document):

@@ -77,3 +77,12 @@ def test_worker_extracts_text_after_upload(roles, client_for, broker, worker):
         time.sleep(0.3)
     assert document.extraction_status == ExtractionStatus.DONE, document.extraction_error
     assert "SDAGE Loire-Bretagne" in document.extracted_text
+    # The worker also reindexes the document: its text is searchable (right after the status commits).
+    from search.parsing import parse
+    from search.service import Filters, run_search
+
+    reader = roles.users["autre_groupe"]
+    while time.monotonic() < deadline and not run_search(reader, parse("directeur"), Filters()).total:
+        time.sleep(0.3)
+    found = run_search(reader, parse("schéma directeur"), Filters())
+    assert [hit.obj.pk for hit in found.hits] == [document_id]

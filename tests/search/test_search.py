@@ -294,6 +294,27 @@ def test_index_follows_edit_version_move_trash_restore(roles, make_document):
     assert titles(search(member, "ressources")) == ["Étude initiale"]
 
 
+def test_text_extracted_from_an_upload_is_searchable(roles, client_for, django_capture_on_commit_callbacks):
+    """GIVEN a file uploaded through the library WHEN its extraction has run THEN words of its text find
+    it, with a highlighted snippet. The pipeline records the text with ``update()``, which sends no
+    signal: a new-user review found uploads searchable by their tags only."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client = client_for(roles.users["membre"])
+    upload = SimpleUploadedFile("plan-rural.txt", "Plan de compostage des biodéchets ruraux 2026".encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("documents:upload", args=[roles.open.slug]), {"files": [upload]}, HTTP_ACCEPT="application/json"
+        )
+    assert response.status_code == 200, response.content
+    title = response.json()["results"][0]["title"]
+    assert titles(search(roles.users["autre_groupe"], "compostage")) == [title]
+    assert titles(search(roles.users["membre"], "biodechets ruraux")) == [title]
+    page = client.get("/recherche/", {"q": "compostage"}).content.decode()
+    assert "<mark>compostage</mark>" in page
+
+
 def test_tags_added_after_save_are_indexed(roles, make_document, django_capture_on_commit_callbacks):
     document = make_document(roles.open, "Document sans étiquette", "contenu")
     with django_capture_on_commit_callbacks(execute=True):
