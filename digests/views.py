@@ -26,14 +26,14 @@ def my_subscriptions(request):
     rows = services.member_subscriptions(request.user)
     if request.method == "POST":
         valid = dict(Frequency.choices)
+        wanted = [(sub, request.POST.get(f"frequence-{sub.group_id}")) for _group, sub in rows]
+        wanted = [(sub, value) for sub, value in wanted if value is not None]
+        # Every value is checked before any is saved: the message must be true for the whole form.
+        if any(value not in valid for _sub, value in wanted):
+            messages.error(request, "Fréquence inconnue : aucun changement n'a été enregistré.")
+            return redirect("digests:my_subscriptions")
         changed = 0
-        for _group, sub in rows:
-            value = request.POST.get(f"frequence-{sub.group_id}")
-            if value is None:
-                continue
-            if value not in valid:
-                messages.error(request, "Fréquence inconnue : aucun changement n'a été enregistré.")
-                return redirect("digests:my_subscriptions")
+        for sub, value in wanted:
             if value != sub.frequency:
                 sub.frequency = value
                 sub.save(update_fields=["frequency", "updated_at"])

@@ -140,6 +140,12 @@ def test_my_subscriptions_page(world, client_for):
     bad = client.post("/mon-compte/abonnements/", {f"frequence-{world.private.pk}": "toutes-les-heures"}, follow=True)
     assert "Fréquence inconnue" in bad.content.decode()
     assert Subscription.objects.get(user=member, group=world.private).frequency == Frequency.WEEKLY
+    # One bad value among good ones: nothing is saved, as the message says (a review found the rows
+    # before the bad one saved).
+    mixed = {f"frequence-{world.open.pk}": "hebdomadaire", f"frequence-{world.private.pk}": "zzz"}
+    assert "Fréquence inconnue" in client.post("/mon-compte/abonnements/", mixed, follow=True).content.decode()
+    assert Subscription.objects.get(user=member, group=world.open).frequency == Frequency.DAILY
+    assert Subscription.objects.get(user=member, group=world.private).frequency == Frequency.WEEKLY
     assert client_for(None).get("/mon-compte/abonnements/").status_code == 302
 
 
