@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.shortcuts import render
 
 
 class IntranetLoginRequiredMiddleware(LoginRequiredMiddleware):
@@ -17,3 +18,21 @@ class IntranetLoginRequiredMiddleware(LoginRequiredMiddleware):
 
     def get_login_url(self, view_func):
         return settings.LOGIN_URL
+
+
+class MethodNotAllowedPageMiddleware:
+    """``require_POST`` and friends answer 405 with an empty body: a reader who opens such an address
+    (a bookmarked « supprimer » link) gets a blank page. Give them the intranet's French page; the
+    ``Allow`` header stays."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and not request.path.startswith("/admin/"):
+            page = render(request, "405.html", status=405)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response

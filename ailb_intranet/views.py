@@ -29,6 +29,11 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: an expired or foreign form gets the intranet's French page, not Django's."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def image_file(request, name):
     """An image or rendition file at its storage URL (``/media/images/…``), as
     Wagtail's admin links thumbnails and choosers to it. Only files of Wagtail

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "security.middleware.TwoFactorRequiredMiddleware",
     # Private by default: every view needs a login unless it opts out.
     "ailb_intranet.middleware.IntranetLoginRequiredMiddleware",
+    "ailb_intranet.middleware.MethodNotAllowedPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -179,6 +180,7 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 WAGTAIL_FRONTEND_LOGIN_URL = "/connexion/"
 SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day
+CSRF_FAILURE_VIEW = "ailb_intranet.views.csrf_failure"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "fr"
