@@ -61,6 +61,7 @@ def search(request):
         ],
         "previous_url": url_with(page=outcome.page - 1) if outcome.has_previous else "",
         "next_url": url_with(page=outcome.page + 1) if outcome.has_next else "",
+        "first_page_url": url_with(page=""),
         "kinds": KINDS,
         "has_filters": bool(filters.as_params().keys() - {"tri", "facettes"}),
         "clear_filters_url": url_with(groupe="", type="", fichier="", tag="", annee="", page=""),

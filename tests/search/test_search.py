@@ -181,8 +181,18 @@ def test_pagination_by_relevance_continues_the_ranking(roles, make_document):
 def test_empty_result_page_suggests_what_to_try(corpus, roles, search_page):
     html = search_page(roles.users["membre"], q="inexistantissime", groupe="eau").content.decode()
     assert "Aucun résultat" in html
+    assert "<strong>0</strong>" not in html  # one message, not « 0 résultats » above « Aucun résultat »
     assert "Retirez les filtres" in html
     assert "groupes de travail" in html
+
+
+def test_page_beyond_the_results_leads_back(corpus, roles, search_page):
+    """A page number past the end (an old link) says so and links to the first page, instead of
+    « Aucun résultat » under a non-zero total (found by a new-user review)."""
+    html = search_page(roles.users["membre"], q="note", page="40").content.decode()
+    assert "Cette page est au-delà des résultats : il y en a 1 page." in html
+    assert 'href="?q=note">Revenir à la première page' in html
+    assert "Aucun résultat" not in html
 
 
 def test_group_library_search(corpus, roles, search_page):
@@ -211,7 +221,7 @@ def test_private_word_reveals_nothing(corpus, roles, role, search_page, client_f
     # filtering on the private group says nothing either
     assert search(user, "note", groupe="hydrogene").total == 0
     html = search_page(user, q=SECRET).content.decode()
-    assert "Note confidentielle" not in html and "<strong>0</strong> résultat" in html
+    assert "Note confidentielle" not in html and "Aucun résultat pour « zorglubium »" in html
     html = search_page(user, q="note").content.decode()
     assert "Mobilités décarbonées" not in html and "confidentiel" not in html
     suggestions = client_for(user).get("/recherche/suggestions/", {"q": "note conf"}).json()
