@@ -13,4 +13,10 @@ urlpatterns = [
         require_admin_access(admin.IndexView.as_view(results_only=True)),
         name="admin_documents_results",
     ),
+    path("admin/tag-autocomplete/", require_admin_access(admin.tag_autocomplete), name="admin_tag_autocomplete"),
+    path(
+        "admin/tag-autocomplete/<slug:app_name>/<slug:model_name>/",
+        require_admin_access(admin.tag_autocomplete),
+        name="admin_tag_autocomplete_for_model",
+    ),
 ]

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
+from django.http import JsonResponse
 from taggit.models import Tag
 from wagtail.admin.filters import PopularTagsFilter
 from wagtail.documents.views import documents as wagtail_documents
@@ -22,6 +23,30 @@ def visible_popular_tags(queryset, count=10):
         .annotate(item_count=Count("taggit_taggeditem_items"))
         .order_by("-item_count", "name")[:count]
     )
+
+
+def tag_autocomplete(request, app_name=None, model_name=None):
+    """Wagtail's tag autocompletion (admin tag fields), offering only tags of documents the editor
+    may view: Wagtail's own view completes from every tag, which named tags used only in a private
+    group (« confidentiel », a project's name) to anyone with admin access. Documents are the only
+    tagged models here, so the ``<app>/<model>`` form answers the same."""
+    from workgroups.access import visible_documents
+
+    term = (request.GET.get("term") or "").strip()[:100]
+    if not term:
+        return JsonResponse([], safe=False)
+    content_type = ContentType.objects.get_for_model(IntranetDocument)
+    names = (
+        Tag.objects.filter(
+            name__istartswith=term,
+            taggit_taggeditem_items__content_type=content_type,
+            taggit_taggeditem_items__object_id__in=visible_documents(request.user).values("pk"),
+        )
+        .distinct()
+        .order_by("name")
+        .values_list("name", flat=True)[:10]
+    )
+    return JsonResponse(list(names), safe=False)
 
 
 class DocumentsFilterSet(wagtail_documents.DocumentsFilterSet):

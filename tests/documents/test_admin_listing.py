@@ -45,3 +45,27 @@ def test_trashed_documents_leave_the_admin_listing(roles, client_for):
 def test_admin_listing_still_requires_admin_access(client):
     response = client.get("/admin/documents/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/admin/tag-autocomplete/", "/admin/tag-autocomplete/taggit/tag/"])
+@pytest.mark.parametrize(
+    ("role", "sees_private"), [("autre_groupe", False), ("membre", True), ("animateur", True), ("admin", True)]
+)
+def test_tag_autocomplete_offers_only_tags_of_visible_documents(roles, client_for, path, role, sees_private):
+    """Admin tag fields complete from tags of documents the editor may view (Wagtail's own view named
+    every tag; a new-user review found « MHOOVE » offered to a non-member)."""
+    from django.contrib.auth.models import Permission
+
+    _document(roles.private, roles.users["animateur"], "Note confidentielle", ["MHOOVE", "Mobilité"])
+    _document(roles.other, roles.users["autre_groupe"], "Compte rendu tourisme", ["Mobilité douce", "tourisme"])
+    user = roles.users[role]
+    if not user.is_superuser:
+        user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client = client_for(user)
+    assert client.get(path, {"term": "mho"}).json() == (["MHOOVE"] if sees_private else [])
+    # the third group is open: its tag is offered to everyone
+    expected = ["Mobilité", "Mobilité douce"] if sees_private else ["Mobilité douce"]
+    assert client.get(path, {"term": "mob"}).json() == expected
+    assert client.get(path).json() == []
+    assert client_for(None).get(path, {"term": "mho"}).status_code == 302  # admin login
