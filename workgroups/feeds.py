@@ -19,6 +19,14 @@ from .access import can_view_page, visible_pages
 from .models import FeedToken, MeetingPage, NewsPage, WorkingGroupPage
 
 
+def meeting_summary(meeting):
+    """« Kind – title », unless the title already starts with the kind (« Comité technique H2 »)."""
+    kind = meeting.get_kind_display()
+    if meeting.title.casefold().startswith(kind.casefold()):
+        return meeting.title
+    return f"{kind} – {meeting.title}"
+
+
 def feed_user(request, token=None):
     """The user a feed is built for: the token's owner, or the logged-in user."""
     if token is not None:
@@ -96,7 +104,7 @@ def meetings_calendar(user, group=None, now=None):
     for meeting in meetings.order_by("start"):
         event = Event()
         event.add("uid", f"meeting-{meeting.pk}@ailb-intranet")
-        event.add("summary", f"{meeting.get_kind_display()} – {meeting.title}")
+        event.add("summary", meeting_summary(meeting))
         event.add("dtstart", meeting.start)
         event.add("dtend", meeting.end or meeting.start + timedelta(hours=2))
         event.add("dtstamp", meeting.last_published_at or now)

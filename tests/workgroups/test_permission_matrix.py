@@ -142,3 +142,22 @@ def test_inactive_users_token_stops_working(roles, client):
     member.is_active = False
     member.save()
     assert client.get(f"/flux/{token}/agenda.ics").status_code == 404
+
+
+@pytest.mark.django_db
+def test_ical_summary_names_the_kind_once(roles, client_for):
+    """« Comité technique – Comité technique H2 » read twice in calendars (a new-user review)."""
+    from workgroups.models import MeetingKind
+
+    titled_after_kind = MeetingPage(
+        title="Comité technique H2", slug="ct-h2", kind=MeetingKind.COTECH,
+        start=timezone.now() + timedelta(days=2),
+    )  # fmt: skip
+    roles.open.add_child(instance=titled_after_kind)
+    titled_after_kind.save_revision().publish()
+    other = MeetingPage(title="Stations", slug="stations", kind=MeetingKind.COTECH, start=timezone.now())
+    roles.open.add_child(instance=other)
+    other.save_revision().publish()
+    ical = client_for(roles.users["membre"]).get(f"/groupes/{roles.open.slug}/agenda.ics")
+    summaries = {str(event["summary"]) for event in Calendar.from_ical(ical.content).walk("VEVENT")}
+    assert summaries == {"Comité technique H2", "Comité technique – Stations"}
