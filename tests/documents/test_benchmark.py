@@ -22,7 +22,7 @@ def test_small_benchmark_run(tmp_path):
         connection.execute(f'CREATE DATABASE "{db["NAME"]}_bench"')
     out = tmp_path / "bench.json"
     result = subprocess.run(
-        [sys.executable, "benchmarks/bench_library.py", "--n", "200", "--ingest", "10", "--big-mb", "30",
+        [sys.executable, "benchmarks/bench_library.py", "--n", "200", "--ingest", "10", "--big-mb", "90",
          "--requests", "10", "--port", "8313", "--database-url", url, "--json", str(out)],
         cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=600,
         env={"PATH": "/usr/bin:/bin", "BENCH_MEDIA_ROOT": str(tmp_path / "media")},
@@ -40,5 +40,7 @@ def test_small_benchmark_run(tmp_path):
     assert figures["library"]["page_1"]["p95_ms"] > 0
     assert figures["ingest"]["failures"] == 0 and figures["ingest"]["extracted"] == 10
     assert figures["big_upload"]["ok"] is True
-    # Streaming: a 30 MB upload must not grow the worker by anything like 30 MB.
-    assert figures["big_upload"]["worker_peak_growth_mib"] < 30
+    # Streaming: a 90 MB upload must not grow the worker by anything like 90 MB. What it does grow by
+    # (~35 MiB, measured the same for 30 and 90 MB) is the extracted text, capped at 2 million
+    # characters, extracted and then indexed inside the request (the benchmark runs tasks eagerly).
+    assert figures["big_upload"]["worker_peak_growth_mib"] < 60
