@@ -14,14 +14,17 @@ from ..models import IntranetDocument
 def visible_popular_tags(queryset, count=10):
     """The most used tags among ``queryset`` (Wagtail ranks the tags of every
     document, which would name tags that exist only in a private group)."""
-    content_type = ContentType.objects.get_for_model(IntranetDocument)
     return (
-        Tag.objects.filter(
-            taggit_taggeditem_items__content_type=content_type,
-            taggit_taggeditem_items__object_id__in=queryset.values("pk"),
-        )
-        .annotate(item_count=Count("taggit_taggeditem_items"))
-        .order_by("-item_count", "name")[:count]
+        tags_of(queryset).annotate(item_count=Count("taggit_taggeditem_items")).order_by("-item_count", "name")[:count]
+    )
+
+
+def tags_of(documents):
+    """Tags carried by any of ``documents`` (a queryset)."""
+    content_type = ContentType.objects.get_for_model(IntranetDocument)
+    return Tag.objects.filter(
+        taggit_taggeditem_items__content_type=content_type,
+        taggit_taggeditem_items__object_id__in=documents.values("pk"),
     )
 
 
@@ -35,13 +38,9 @@ def tag_autocomplete(request, app_name=None, model_name=None):
     term = (request.GET.get("term") or "").strip()[:100]
     if not term:
         return JsonResponse([], safe=False)
-    content_type = ContentType.objects.get_for_model(IntranetDocument)
     names = (
-        Tag.objects.filter(
-            name__istartswith=term,
-            taggit_taggeditem_items__content_type=content_type,
-            taggit_taggeditem_items__object_id__in=visible_documents(request.user).values("pk"),
-        )
+        tags_of(visible_documents(request.user))
+        .filter(name__istartswith=term)
         .distinct()
         .order_by("name")
         .values_list("name", flat=True)[:10]
