@@ -82,7 +82,9 @@ def generate_corpus(n, seed):
 
 
 def setup_django():
-    os.environ["DJANGO_SETTINGS_MODULE"] = "ailb_intranet.settings.dev"  # same settings as the server
+    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.bench_settings"  # same settings as the server
+    os.environ.setdefault("BENCH_DATABASE_URL", os.environ["DATABASE_URL"])
+    os.environ.setdefault("BENCH_REDIS_URL", os.environ.get("REDIS_URL", ""))
     import django
 
     django.setup()
@@ -288,7 +290,7 @@ def server_pids(master_pid):
 
 
 def start_server(port, workers, threads=1):
-    env = {**os.environ, "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "ailb_intranet.settings.dev"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings"}
     process = subprocess.Popen(
         # The production configuration (collector freeze, timeouts), on loopback, quiet.
         [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "-b", f"127.0.0.1:{port}", "-w", str(workers),

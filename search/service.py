@@ -29,7 +29,7 @@ from . import pg_search
 from .snippets import snippets_for, snippets_from_texts
 
 PER_PAGE = 20
-MAX_PAGE = 50  # deeper than 1,000 results nobody reads; keeps the merge bounded
+MAX_PAGE = pg_search.MATCH_CAP // PER_PAGE  # 25: deeper than 500 results nobody reads; keeps the merge bounded
 FACET_SIZE = 12
 
 # Kind of result: URL key → (label, page model or None for documents)
