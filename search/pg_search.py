@@ -62,35 +62,34 @@ def _compiled(queryset, *fields):
     return sql, list(params)
 
 
-def _sources(page_qs, doc_qs, *, dates=True):
+def _sources(page_qs, doc_qs):
     """(SQL, params) of the visible pages and documents (or None), compiled once per search: the
-    statement uses them in two or three places. ``dates=False`` leaves the pages' dates out (NULL):
-    they join meetings and news, which suggestions do not need."""
-    from django.db.models import DateTimeField, Value
-
+    statement uses them in two or three places."""
     from .service import content_date
 
     pages = documents = None
     if page_qs is not None:
-        page_qs = page_qs.annotate(content_date=content_date() if dates else Value(None, DateTimeField()))
+        page_qs = page_qs.annotate(content_date=content_date())
         pages = _compiled(page_qs, "id", "content_type_id", "path", "content_date")
     if doc_qs is not None:
         documents = _compiled(doc_qs, "id", "collection_id", "kind", "created_at")
     return pages, documents
 
 
-def _branches(sources, *, page_cts, doc_ct, prefix_length, condition, tsparams, rank):
+def _branches(sources, *, page_cts, doc_ct, prefix_length, condition, tsparams, rank, dates=True):
     """SELECT branches (pages, documents) of visible index entries meeting ``condition``, and params.
     ``sources`` come from ``_sources``; ``rank`` = (SQL, params) of the rank column, computed on the
-    row already read (no second join)."""
+    row already read (no second join). ``dates=False``: the rows' dates are NULL, and PostgreSQL
+    then drops the joins that pages' dates take (meetings, news) instead of planning them."""
     rank_sql, rank_params = rank
     pages, documents = sources
     branches, params = [], []
     if pages is not None:
         sql, sub = pages
+        page_date = "p.content_date" if dates else "NULL::timestamptz"
         branches.append(
             f"""SELECT 'page'::text AS kind, p.id, e.id AS eid,
-                   p.content_date AS dt, substr(p.path, 1, %s) AS grp, NULL::int AS coll,
+                   {page_date} AS dt, substr(p.path, 1, %s) AS grp, NULL::int AS coll,
                    p.content_type_id AS ct, NULL::text AS fkind, {rank_sql} AS rk
               FROM wagtailsearch_indexentry e JOIN ({sql}) p
                 ON p.id = e.object_id::integer AND p.content_type_id = e.content_type_id
@@ -171,8 +170,9 @@ def search(parsed, page_qs, doc_qs, *, page_cts, doc_ct, prefix_length, by_date,
         # Ranked: the matches read (up to the cap) plus up to TITLE_CANDIDATES whose title matches, found
         # through the title's own GIN index, so a document named after the query ranks first even
         # when it lies beyond the cap.
+        # Only ranks and ids of these rows are used, not their dates.
         titled, titled_params = _branches(
-            sources,
+            sources, dates=False,
             condition=f"e.title @@ {tsquery} AND e.search_vector @@ {tsquery}", tsparams=tsparams * 2, **kinds,
         )  # fmt: skip
         # Below the cap, ``m`` holds every visible match, title matches included: the title branch
@@ -264,10 +264,10 @@ def suggest(words, page_qs, doc_qs, *, page_cts, doc_ct, limit):
     tsparams = [config, _prefix_tsquery(words)]
     rank = ("ts_rank(e.autocomplete, to_tsquery(%s::regconfig, %s))::float8", tsparams)
     selects, params = [], []
-    for branch_sources in (_sources(page_qs, None, dates=False), _sources(None, doc_qs)):
+    for branch_sources in (_sources(page_qs, None), _sources(None, doc_qs)):
         branches, branch_params = _branches(
             branch_sources, page_cts=page_cts, doc_ct=doc_ct, prefix_length=1, condition=condition,
-            tsparams=tsparams, rank=rank,
+            tsparams=tsparams, rank=rank, dates=False,
         )  # fmt: skip
         if branches:
             # LIMIT inside: the candidates stream from the index and reading stops there.
