@@ -412,7 +412,12 @@ def main(argv=None):
     parser.add_argument("--n", type=int, default=5000, help="nombre de documents (défaut 5000)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--port", type=int, default=8321, help="port de boucle locale du serveur")
-    parser.add_argument("--workers", type=int, default=2, help="processus gunicorn")
+    parser.add_argument(
+        "--workers", type=int, default=1,
+        help="processus gunicorn (1, comme le Plone comparé : un client séquentiel n'en occupe qu'un, et les "
+        "3 requêtes de préchauffage du protocole atteignent alors le processus mesuré ; avec 2, le second "
+        "sert sa première requête pendant la mesure : connexion PostgreSQL neuve, ~45 ms)",
+    )  # fmt: skip
     parser.add_argument(
         "--threads", type=int, default=1,
         help="fils par processus (1 : processus synchrones, comme toutes les mesures publiées ; la production "

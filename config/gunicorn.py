@@ -44,11 +44,12 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 
 
 def post_worker_init(worker):
-    """The application is loaded: freeze the ~200,000 objects that Django, Wagtail and the project
-    created at import, so that the collector's full passes no longer walk them. Without this, one
+    """The application is loaded: build what the first request would (``ops.warmup``: ~90 ms it
+    paid, then once per ``max_requests``), then freeze the ~200,000 objects that Django, Wagtail and
+    the project created, so that the collector's full passes no longer walk them. Without this, one
     request in a hundred or so pays a full collection of ~120 ms (docs/performance.md, « Ramasse-miettes »)."""
-    from django.urls import get_resolver
+    from ops.warmup import warm_up
 
-    _ = get_resolver().url_patterns  # imports every view module now rather than at the first request
+    warm_up()  # imports every view module too (URL tables)
     gc.collect()  # import-time garbage first: frozen objects are never collected
     gc.freeze()
