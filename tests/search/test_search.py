@@ -503,6 +503,18 @@ def test_counts_beyond_the_cap_say_more_and_count_only_visible_rows(roles, make_
     assert search(member, "budget", groupe="hydrogene").capped
 
 
+def test_pagination_reaches_the_cap_and_no_further():
+    """The deepest page holds the last of the matches read (500); a page number past it reads as page 25."""
+    from django.http import QueryDict
+
+    from search import pg_search
+    from search.service import MAX_PAGE, PER_PAGE, Filters
+
+    assert MAX_PAGE * PER_PAGE == pg_search.MATCH_CAP == 500
+    assert Filters.from_querydict(QueryDict("page=999")).page == MAX_PAGE
+    assert Filters.from_querydict(QueryDict(f"page={MAX_PAGE}")).page == MAX_PAGE
+
+
 @pytest.mark.postgres
 def test_counts_below_the_cap_are_exact(roles, make_document, small_cap, search_page):
     for n in range(2):
