@@ -2,14 +2,15 @@
 
 Django builds several things on first use, inside the first request: the cache
 backend (importing the Redis client), the reverse-URL tables of every
-namespace, and the compiled templates with their tag libraries. Measured on the search page, that first request took
-~110 ms against ~20 ms for the next ones. Gunicorn recycles each worker every
-~1,000 requests (``max_requests``), so without this some reader pays it several
-times a day. ``config/gunicorn.py`` calls ``warm_up()`` once the application is
-loaded, before freezing its objects for the collector.
+namespace, and the compiled templates with their tag libraries. Measured on the
+search page, that first request took ~110 ms against ~20 ms for the next ones.
+Gunicorn recycles each worker every ~1,000 requests (``max_requests``), so
+without this some reader pays it several times a day. ``config/gunicorn.py``
+calls ``warm_up()`` once the application is loaded, before freezing its objects
+for the collector.
 
-Nothing here touches the database or Redis: a worker must start even while they
-are down (the pages then say so, as elsewhere).
+Nothing here touches the database or Redis: a worker must start even while
+they are down.
 """
 
 import logging
