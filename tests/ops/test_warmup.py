@@ -61,8 +61,20 @@ def test_warm_up_builds_templates_and_url_tables_without_the_database():
     assert probe["urls"] is True
 
 
-def test_gunicorn_worker_init_warms_up_before_freezing():
-    """The gunicorn hook calls the warm-up, so the objects it builds are frozen with the rest."""
-    source = (ROOT / "config" / "gunicorn.py").read_text(encoding="utf-8")
-    hook = source[source.index("def post_worker_init") :]
-    assert hook.index("warm_up()") < hook.index("gc.freeze()")
+def test_gunicorn_worker_init_warms_up_before_freezing(monkeypatch):
+    """The gunicorn hook calls the warm-up before freezing, so the objects it builds are frozen too."""
+    import gc
+    import runpy
+
+    import ops.warmup
+
+    freeze_counts = []
+    monkeypatch.setattr(ops.warmup, "warm_up", lambda: freeze_counts.append(gc.get_freeze_count()))
+    config = runpy.run_path(str(ROOT / "config" / "gunicorn.py"))
+    before = gc.get_freeze_count()
+    try:
+        config["post_worker_init"](worker=None)
+        assert freeze_counts == [before]  # called once, while nothing new was frozen yet
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
