@@ -2,14 +2,12 @@
 
 import os
 
-from ailb_intranet.settings import env
 from ailb_intranet.settings.base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = "benchmark-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
-DATABASES = {"default": env.database(os.environ["BENCH_DATABASE_URL"])}
-DATABASES["default"]["CONN_MAX_AGE"] = 60
+DATABASES = {"default": database_settings(os.environ["BENCH_DATABASE_URL"])}  # noqa: F405
 MEDIA_ROOT = os.environ.get("BENCH_MEDIA_ROOT", str(VAR_DIR / "bench" / "media"))  # noqa: F405
 # As deployed (docker-compose sets REDIS_URL): one Redis cache shared by the workers, so that
 # what one worker invalidates the other sees. Without REDIS_URL, a per-process memory cache.

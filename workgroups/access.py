@@ -16,6 +16,8 @@ from django.db import connection
 from django.db.models import Q
 from wagtail.models import BaseViewRestriction, Collection, CollectionViewRestriction, Page, PageViewRestriction
 
+from ops.db import prepared_cursor
+
 _ATTR = "_ailb_access"
 
 
@@ -113,7 +115,7 @@ def _load(user):
     """``user``'s access rules from one query (see ``_access_statement``)."""
     authenticated = getattr(user, "is_authenticated", False)
     statement, params = _access_statement(user.pk if authenticated else None)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # every page runs it: parsed and planned once per connection
         cursor.execute(statement, params)
         rows = cursor.fetchall()
     group_ids = frozenset(pk for kind, pk, *_rest in rows if kind == "group") if authenticated else frozenset()

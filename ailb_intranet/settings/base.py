@@ -101,9 +101,20 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "ailb_intranet.wsgi.application"
 
-DATABASES = {"default": env.database()}
-DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+def database_settings(url=None):
+    """The database of ``url`` (default ``DATABASE_URL``), with what every deployment wants."""
+    database = env.database(url)
+    database.setdefault("CONN_MAX_AGE", 60)
+    database["CONN_HEALTH_CHECKS"] = True
+    if database["ENGINE"] == "django.db.backends.postgresql" and env.get("DATABASE_PREPARED_STATEMENTS"):
+        # Lets ``ops.db.prepared_cursor`` prepare; Django's own cursors bind client-side and never do.
+        database.setdefault("OPTIONS", {})["prepare_threshold"] = 5
+    return database
+
+
+DATABASES = {"default": database_settings()}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.get("REDIS_URL")

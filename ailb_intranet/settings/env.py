@@ -23,6 +23,12 @@ VARIABLES = {
     "CSRF_TRUSTED_ORIGINS": (list, [], "Origines https de confiance pour CSRF."),
     "SITE_URL": (str, "http://127.0.0.1:8000", "Adresse publique, pour les liens des courriels."),
     "DATABASE_URL": (str, f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}", "Base de données."),
+    "DATABASE_PREPARED_STATEMENTS": (
+        bool,
+        True,
+        "Instructions préparées PostgreSQL pour les requêtes de chaque page (à désactiver derrière un "
+        "regroupeur de connexions qui ne les gère pas, comme PgBouncer avant 1.21 en mode transaction).",
+    ),
     "REDIS_URL": (str, "", "Redis pour le cache (vide : cache en mémoire locale)."),
     "CELERY_BROKER_URL": (str, "", "Courtier Celery (vide : transport fichiers sous var/)."),
     "CELERY_TASK_ALWAYS_EAGER": (bool, False, "Exécuter les tâches dans le processus (tests)."),
