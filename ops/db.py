@@ -3,14 +3,17 @@
 Django's PostgreSQL cursors bind parameters on the client and never prepare, so
 PostgreSQL parses and plans each statement again on every run. For a statement
 that every request runs and whose plan does not depend on its parameters (the
-access rules: 0.45 of its 0.6 ms went to parsing and planning), ``prepared_cursor``
-lets PostgreSQL keep the plan for the life of the connection.
+access rules: 0.45 of its 0.6 ms went to parsing and planning),
+``fetchall_prepared`` lets PostgreSQL keep the plan for the life of the connection.
 """
 
-import contextlib
-
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.backends.utils import CursorDebugWrapper
+
+# PostgreSQL errors of a prepared statement that a new connection cures: its plan no longer fits
+# the tables (a migration changed a column's type under a running process: « cached plan must not
+# change result type »), or it is gone (a pooler or an administrator deallocated it).
+_STALE_PREPARED = {"0A000", "26000"}
 
 
 def _preparing_cursor_class():
@@ -19,8 +22,8 @@ def _preparing_cursor_class():
     class PreparingCursor(psycopg.Cursor):
         """Binds server-side and has psycopg prepare what it runs, from the first run on; psycopg
         names the statements, keeps at most ``prepared_max`` per connection and starts over on a
-        new connection. With ``prepare_threshold`` unset on the connection (the setting
-        ``DATABASE_PREPARED_STATEMENTS`` off), nothing is prepared and statements simply run."""
+        new connection or after a rollback. With ``prepare_threshold`` unset on the connection
+        (``DATABASE_PREPARED_STATEMENTS`` off), nothing is prepared and statements simply run."""
 
         def execute(self, query, params=None, *, prepare=True, binary=None):
             return super().execute(query, params, prepare=prepare, binary=binary)
@@ -37,18 +40,31 @@ class _PreparedDebugWrapper(CursorDebugWrapper):
             return super(CursorDebugWrapper, self).execute(sql, params)
 
 
-@contextlib.contextmanager
-def prepared_cursor():
-    """A cursor of the default connection whose statements PostgreSQL prepares once per connection;
-    Django's own cursor elsewhere. Wrapped as Django wraps its cursors, so that each statement is
-    logged, counted by ``assertNumQueries`` and has its errors translated like any query."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            yield cursor
-        return
+def _fetchall(statement, params):
     with connection.cursor():  # connects, checks the connection's health and thread, as any query
         pass
     raw = _preparing_cursor_class()(connection.connection)
+    # Wrapped as Django wraps its own cursors: logged, counted by assertNumQueries, errors translated.
     cursor = _PreparedDebugWrapper(raw, connection) if connection.queries_logged else connection.make_cursor(raw)
     with cursor:
-        yield cursor
+        cursor.execute(statement, params)
+        return cursor.fetchall()
+
+
+def fetchall_prepared(statement, params=()):
+    """Rows of ``statement`` on the default connection, prepared once per connection on PostgreSQL
+    (run as any query elsewhere)."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            return cursor.fetchall()
+    try:
+        return _fetchall(statement, params)
+    except DatabaseError as error:
+        stale = getattr(error.__cause__, "sqlstate", None) in _STALE_PREPARED
+        # Inside a transaction the error stands (its rollback clears psycopg's statements); outside,
+        # every page of this connection would fail the same way until it closed: start a new one.
+        if not stale or connection.in_atomic_block:
+            raise
+        connection.close()
+        return _fetchall(statement, params)

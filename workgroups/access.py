@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import Q
 from wagtail.models import BaseViewRestriction, Collection, CollectionViewRestriction, Page, PageViewRestriction
 
-from ops.db import prepared_cursor
+from ops.db import fetchall_prepared
 
 _ATTR = "_ailb_access"
 
@@ -115,9 +115,7 @@ def _load(user):
     """``user``'s access rules from one query (see ``_access_statement``)."""
     authenticated = getattr(user, "is_authenticated", False)
     statement, params = _access_statement(user.pk if authenticated else None)
-    with prepared_cursor() as cursor:  # every page runs it: parsed and planned once per connection
-        cursor.execute(statement, params)
-        rows = cursor.fetchall()
+    rows = fetchall_prepared(statement, params)  # every page runs it: parsed and planned once per connection
     group_ids = frozenset(pk for kind, pk, *_rest in rows if kind == "group") if authenticated else frozenset()
     page_restrictions, collection_restrictions = (
         _grouped(row[1:] for row in rows if row[0] == name) for name in ("page", "collection")

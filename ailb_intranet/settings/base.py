@@ -108,7 +108,7 @@ def database_settings(url=None):
     database.setdefault("CONN_MAX_AGE", 60)
     database["CONN_HEALTH_CHECKS"] = True
     if database["ENGINE"] == "django.db.backends.postgresql" and env.get("DATABASE_PREPARED_STATEMENTS"):
-        # Lets ``ops.db.prepared_cursor`` prepare; Django's own cursors bind client-side and never do.
+        # Lets ``ops.db.fetchall_prepared`` prepare; Django's own cursors bind client-side and never do.
         database.setdefault("OPTIONS", {})["prepare_threshold"] = 5
     return database
 

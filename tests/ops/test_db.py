@@ -24,6 +24,17 @@ def _prepared_access_statement_runs():
         return [row[0] for row in cursor.fetchall()]
 
 
+def _deallocate_behind_psycopgs_back():
+    """Drop the prepared access statement on the server only (psycopg would notice DEALLOCATE ALL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM pg_prepared_statements WHERE NOT from_sql AND statement LIKE %s",
+            ["%wagtailcore_pageviewrestriction_groups%"],
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f"DEALLOCATE {connection.ops.quote_name(name)}")
+
+
 def _rules(user):
     rules = access._load(user)
     return rules.group_ids, rules.denied, rules.collections, rules.may_access_admin
@@ -72,3 +83,34 @@ def test_the_setting_switches_prepared_statements(monkeypatch):
     monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "false")
     assert "prepare_threshold" not in database_settings(url).get("OPTIONS", {})
     assert "prepare_threshold" not in database_settings("sqlite:////tmp/x.sqlite3").get("OPTIONS", {})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_statement_gone_from_the_server_is_prepared_again(site_tree, make_group, make_user):
+    """Outside a transaction, a statement PostgreSQL no longer has (deallocated behind psycopg's back,
+    as a pooler would leave it; a plan a migration invalidated takes the same way) costs a new connection, not an
+    error on every page of this one."""
+    private = make_group("eau-privee", visibility="prive")
+    member = make_user("membre")
+    set_role(private, member, Role.MEMBER)
+    expected = _rules(member)
+    old_connection = connection.connection
+    _deallocate_behind_psycopgs_back()
+    assert _prepared_access_statement_runs() == []
+
+    assert _rules(member) == expected
+    assert connection.connection is not old_connection
+    assert len(_prepared_access_statement_runs()) == 1
+
+
+def test_inside_a_transaction_a_vanished_statement_is_an_error(site_tree, make_user):
+    """Inside a transaction nothing is retried (the transaction is already aborted); its rollback
+    clears psycopg's statements, and the next page prepares again."""
+    from django.db import DatabaseError, transaction
+
+    member = make_user("membre")
+    _rules(member)
+    _deallocate_behind_psycopgs_back()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        _rules(member)
+    assert _rules(member)[0] == frozenset()
