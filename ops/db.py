@@ -7,6 +7,7 @@ access rules: 0.45 of its 0.6 ms went to parsing and planning),
 ``fetchall_prepared`` lets PostgreSQL keep the plan for the life of the connection.
 """
 
+import psycopg
 from django.db import DatabaseError, connection
 from django.db.backends.utils import CursorDebugWrapper
 
@@ -16,19 +17,14 @@ from django.db.backends.utils import CursorDebugWrapper
 _STALE_PREPARED = {"0A000", "26000"}
 
 
-def _preparing_cursor_class():
-    import psycopg
+class _PreparingCursor(psycopg.Cursor):
+    """Binds server-side and has psycopg prepare what it runs, from the first run on; psycopg names
+    the statements, keeps at most ``prepared_max`` per connection and starts over on a new
+    connection or after a rollback. With ``prepare_threshold`` unset on the connection
+    (``DATABASE_PREPARED_STATEMENTS`` off), nothing is prepared and statements simply run."""
 
-    class PreparingCursor(psycopg.Cursor):
-        """Binds server-side and has psycopg prepare what it runs, from the first run on; psycopg
-        names the statements, keeps at most ``prepared_max`` per connection and starts over on a
-        new connection or after a rollback. With ``prepare_threshold`` unset on the connection
-        (``DATABASE_PREPARED_STATEMENTS`` off), nothing is prepared and statements simply run."""
-
-        def execute(self, query, params=None, *, prepare=True, binary=None):
-            return super().execute(query, params, prepare=prepare, binary=binary)
-
-    return PreparingCursor
+    def execute(self, query, params=None, *, prepare=True, binary=None):
+        return super().execute(query, params, prepare=prepare, binary=binary)
 
 
 class _PreparedDebugWrapper(CursorDebugWrapper):
@@ -43,7 +39,7 @@ class _PreparedDebugWrapper(CursorDebugWrapper):
 def _fetchall(statement, params):
     with connection.cursor():  # connects, checks the connection's health and thread, as any query
         pass
-    raw = _preparing_cursor_class()(connection.connection)
+    raw = _PreparingCursor(connection.connection)
     # Wrapped as Django wraps its own cursors: logged, counted by assertNumQueries, errors translated.
     cursor = _PreparedDebugWrapper(raw, connection) if connection.queries_logged else connection.make_cursor(raw)
     with cursor:
