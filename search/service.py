@@ -377,11 +377,7 @@ def _run_postgres(outcome, parsed, filters, groups, page_qs, doc_qs, doc_ct, req
     doc_ids = [pk for _r, kind, pk in chosen_ids if kind == "document"]
     # specific pages straight away: ``_to_hits`` needs their dates and kinds, and reads only generic ones
     pages = {page.pk: page for page in Page.objects.filter(pk__in=page_ids).specific()} if page_ids else {}
-    documents = (
-        {doc.pk: doc for doc in IntranetDocument.objects.filter(pk__in=doc_ids).defer("extracted_text")}
-        if doc_ids
-        else {}
-    )
+    documents = _hit_documents(doc_ids) if doc_ids else {}
     chosen = []
     for rank, kind, pk in chosen_ids:
         obj = pages.get(pk) if kind == "page" else documents.get(pk)
@@ -389,6 +385,24 @@ def _run_postgres(outcome, parsed, filters, groups, page_qs, doc_qs, doc_ct, req
             chosen.append((rank, kind, obj))
     outcome.hits = _to_hits(chosen, groups, parsed, request, snippets=snippets_from_texts(found["texts"], parsed))
     return outcome
+
+
+# What a result shows of a document (``_to_hits``); any other field loads if something asks for it.
+HIT_DOCUMENT_FIELDS = {"id", "title", "file", "file_size", "kind", "collection_id", "created_at"}
+
+
+def _hit_documents(ids):
+    """{pk: document} for a page of results (PostgreSQL): one prepared statement and model instances
+    from its rows, where a queryset spent ~1 ms compiling and reading every column. The ids come
+    from the search statement, which only returns documents the reader may see."""
+    fields = [f for f in IntranetDocument._meta.concrete_fields if f.attname in HIT_DOCUMENT_FIELDS]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    table, pk = quote(IntranetDocument._meta.db_table), quote(IntranetDocument._meta.pk.column)
+    rows = fetchall_prepared(f"SELECT {columns} FROM {table} WHERE {pk} = ANY(%s)", [ids])  # noqa: S608 — names from the model
+    # psycopg already gives these columns their Python types (aware datetimes): no converters to apply
+    attnames = [f.attname for f in fields]
+    return {doc.pk: doc for doc in (IntranetDocument.from_db(connection.alias, attnames, row) for row in rows)}
 
 
 def _backend_scores_ascending():
