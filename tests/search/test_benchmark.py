@@ -65,3 +65,15 @@ def test_bulk_index_writes_the_rows_wagtail_writes(roles, make_document):
         cursor.execute("DELETE FROM wagtailsearch_indexentry WHERE content_type_id = %s", [content_type])
     bulk_index(IntranetDocument, documents)
     assert rows() == wagtails and len(wagtails) == 2
+
+
+@pytest.mark.parametrize("script", ["side_by_side.py", "measure_search.py"])
+def test_peer_benchmark_scripts_load(script):
+    """The side-by-side comparison with the peer Plone needs Plone installed (benchmarks/peer_plone/
+    README.md: minutes of PyPI downloads), so the suite does not run it; it checks that its scripts
+    still load and describe themselves, so they do not rot unnoticed."""
+    result = subprocess.run(
+        [sys.executable, f"benchmarks/peer_plone/{script}", "--help"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert "--rounds" in result.stdout if script == "side_by_side.py" else "--scenario" in result.stdout
