@@ -30,16 +30,9 @@ import time
 import urllib.parse
 from pathlib import Path
 
-WARMUP_WORDS = ["projet", "dossier", "contrat"]  # not among the measured words
-
-
-def percentile(values, q):
-    """Linear interpolation between closest ranks (numpy's default)."""
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * q
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+# the same percentile and warm-up words as our own benchmark (its module imports only the standard library)
+from benchmarks.bench_search import WARMUP_WORDS, percentile  # noqa: E402
 
 
 def request(host, port, method, path, headers=None, body=None):
